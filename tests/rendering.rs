@@ -70,7 +70,8 @@ fn row_breaks_survive_aligned() {
     let html = test.page_html();
     assert!(html.contains(&katex_display(formula)), "the aligned block was changed by Markdown");
     // Two rows: both right-hand sides appear in separate table rows.
-    assert!(html.contains("1.2") && html.contains("1.3"));
+    assert!(html.contains("1.2"), "the first row is missing");
+    assert!(html.contains("1.3"), "the second row is missing");
 }
 
 #[test]
@@ -122,7 +123,8 @@ fn book_macros_apply() {
 fn missing_include_fails_build() {
     let test = TestBook::new("# Cases\n\n```rust\n{{#include ../nothing.rs:step}}\n```\n");
     let err = test.build().unwrap_err().to_string();
-    assert!(err.contains("page.md") && err.contains("not found"), "{err}");
+    assert!(err.contains("page.md"), "the error does not name the page: {err}");
+    assert!(err.contains("not found"), "{err}");
 }
 
 #[test]

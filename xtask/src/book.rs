@@ -36,7 +36,7 @@ pub fn build(root: &Path, dest: &Path) -> anyhow::Result<PathBuf> {
     Ok(dest.to_path_buf())
 }
 
-/// The default site folder, `target/book` under the workspace root.
+/// Returns the default site folder, `target/book` under the workspace root.
 pub fn default_site_dir(root: &Path) -> PathBuf {
     root.join("target").join("book")
 }

@@ -25,7 +25,7 @@ impl Chapter {
     }
 }
 
-/// Every chapter of the book, in reading order.
+/// Returns every chapter of the book, in reading order.
 pub fn chapters() -> Vec<Chapter> {
     vec![
         Chapter {

@@ -38,7 +38,7 @@ pub fn write_figures(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(vec![single_prediction, fit])
 }
 
-/// The MSE of the worked example as a function of ŷ₁, with ŷ₂, ŷ₃ and ŷ₄
+/// Draws the MSE of the worked example as a function of ŷ₁, with ŷ₂, ŷ₃ and ŷ₄
 /// fixed: a parabola with its minimum at ŷ₁ = y₁ and the tangent at the
 /// example's prediction.
 fn draw_single_prediction(path: &Path) -> anyhow::Result<()> {
@@ -108,7 +108,7 @@ fn draw_single_prediction(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The regression points, the least-squares line from the normal equations,
+/// Draws the regression points, the least-squares line from the normal equations,
 /// and each residual rᵢ = yᵢ − ŷᵢ as a vertical segment.
 fn draw_fit_residuals(path: &Path) -> anyhow::Result<()> {
     let theta = regression::normal_equations(&X, &Y)?.theta;

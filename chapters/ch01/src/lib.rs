@@ -3,8 +3,9 @@
 //! Vectors are plain `f64` slices of shape (n,). Inputs that arrive with a
 //! shape of their own, as they do from a tensor library, go through
 //! [`mse_of_arrays`], which rejects two different shapes instead of
-//! broadcasting them. Every function that combines two vectors checks their
-//! lengths and returns [`Error`] instead of panicking or returning NaN.
+//! broadcasting them. The loss functions check that their inputs are
+//! non-empty and equally long, and return [`Error`] instead of panicking or
+//! returning NaN.
 
 use std::fmt;
 
@@ -61,7 +62,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub struct Shape(pub Vec<usize>);
 
 impl Shape {
-    /// Number of values an array of this shape holds (1 for the scalar shape `()`).
+    /// Returns the number of values an array of this shape contains (1 for the scalar shape `()`).
     pub fn element_count(&self) -> usize {
         self.0.iter().product()
     }
@@ -110,7 +111,7 @@ fn check_pair(y_hat: &[f64], y: &[f64]) -> Result<()> {
 }
 
 // ANCHOR: residuals
-/// Residuals rᵢ = yᵢ − ŷᵢ: what the data show minus what the model predicts.
+/// Computes the residuals rᵢ = yᵢ − ŷᵢ: what the data show minus what the model predicts.
 /// Shapes: ŷ (n,), y (n,) → r (n,).
 pub fn residuals(y_hat: &[f64], y: &[f64]) -> Result<Vec<f64>> {
     check_pair(y_hat, y)?;
@@ -119,7 +120,7 @@ pub fn residuals(y_hat: &[f64], y: &[f64]) -> Result<Vec<f64>> {
 // ANCHOR_END: residuals
 
 // ANCHOR: mse
-/// Mean squared error L(ŷ, y) = (1/n) Σᵢ (yᵢ − ŷᵢ)².
+/// Computes the mean squared error L(ŷ, y) = (1/n) Σᵢ (yᵢ − ŷᵢ)².
 /// Shapes: ŷ (n,), y (n,) with n ≥ 1 → a scalar.
 pub fn mse(y_hat: &[f64], y: &[f64]) -> Result<f64> {
     let r = residuals(y_hat, y)?;
@@ -127,7 +128,7 @@ pub fn mse(y_hat: &[f64], y: &[f64]) -> Result<f64> {
     Ok(r.iter().map(|ri| ri * ri).sum::<f64>() / n)
 }
 
-/// Gradient of the MSE with respect to the predictions:
+/// Computes the gradient of the MSE with respect to the predictions:
 /// ∂L/∂ŷᵢ = (2/n)(ŷᵢ − yᵢ) = −(2/n) rᵢ.
 /// Shapes: ŷ (n,), y (n,) → ∂L/∂ŷ (n,).
 pub fn mse_gradient(y_hat: &[f64], y: &[f64]) -> Result<Vec<f64>> {
@@ -137,13 +138,13 @@ pub fn mse_gradient(y_hat: &[f64], y: &[f64]) -> Result<Vec<f64>> {
 }
 // ANCHOR_END: mse
 
-/// Root mean squared error √MSE, in the units of y.
+/// Computes the root mean squared error √MSE, in the units of y.
 pub fn rmse(y_hat: &[f64], y: &[f64]) -> Result<f64> {
     Ok(mse(y_hat, y)?.sqrt())
 }
 
 // ANCHOR: mse_of_arrays
-/// The MSE of two arrays that carry shapes, such as a model's output of shape
+/// Computes the MSE of two arrays that carry shapes, such as a model's output of shape
 /// (n, 1) and a target column of shape (n,).
 ///
 /// The shapes must be equal. NumPy, PyTorch and Candle would broadcast (n, 1)
@@ -175,7 +176,7 @@ fn checked_shape(name: &'static str, array: ArrayView<'_>) -> Result<Shape> {
     Ok(shape)
 }
 
-/// The value `((y_hat - y) ** 2).mean()` takes in a broadcasting library when
+/// Computes the value that `((y_hat - y) ** 2).mean()` takes in a broadcasting library when
 /// ŷ is a column of shape (m, 1) and y has shape (n,): the mean of all m·n
 /// differences (ŷᵢ − yⱼ)², not of the n matched pairs.
 ///
@@ -190,20 +191,20 @@ pub fn broadcast_mse_mistake(y_hat_column: &[f64], y: &[f64]) -> Result<f64> {
 }
 
 // ANCHOR: linear_model
-/// The linear model ŷᵢ = w·xᵢ + b with θ = [w, b]. Shapes: x (n,) → ŷ (n,).
+/// Predicts ŷᵢ = w·xᵢ + b with the linear model θ = [w, b]. Shapes: x (n,) → ŷ (n,).
 pub fn predict(theta: [f64; 2], x: &[f64]) -> Vec<f64> {
     let [w, b] = theta;
     x.iter().map(|xi| w * xi + b).collect()
 }
 
-/// The loss of the linear model as a function of its parameters,
+/// Computes the loss of the linear model as a function of its parameters,
 /// L(w, b) = MSE(w·x + b, y).
 pub fn linear_mse(theta: [f64; 2], x: &[f64], y: &[f64]) -> Result<f64> {
     check_lengths("input x", x, "target y", y)?;
     mse(&predict(theta, x), y)
 }
 
-/// Gradient of L(w, b) = MSE(w·x + b, y) by the chain rule through ŷ:
+/// Computes the gradient of L(w, b) = MSE(w·x + b, y) by the chain rule through ŷ:
 /// ∂L/∂w = Σᵢ ∂L/∂ŷᵢ · xᵢ and ∂L/∂b = Σᵢ ∂L/∂ŷᵢ, because ∂ŷᵢ/∂w = xᵢ and ∂ŷᵢ/∂b = 1.
 /// Shapes: x (n,), y (n,) → [∂L/∂w, ∂L/∂b].
 pub fn linear_mse_gradient(theta: [f64; 2], x: &[f64], y: &[f64]) -> Result<[f64; 2]> {
@@ -217,7 +218,7 @@ pub fn linear_mse_gradient(theta: [f64; 2], x: &[f64], y: &[f64]) -> Result<[f64
 // ANCHOR_END: linear_model
 
 // ANCHOR: gaussian_nll
-/// Negative log-likelihood of targets y under the model yᵢ = ŷᵢ + εᵢ with
+/// Computes the negative log-likelihood of targets y under the model yᵢ = ŷᵢ + εᵢ with
 /// independent noise εᵢ ~ N(0, σ²):
 /// −ln p(y | ŷ, σ) = Σᵢ [½ ln(2πσ²) + (yᵢ − ŷᵢ)² / (2σ²)].
 ///

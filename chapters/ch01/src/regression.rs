@@ -23,11 +23,11 @@ pub const LEARNING_RATE: f64 = 0.1;
 
 /// Number of gradient-descent steps. With α = 0.1 the slowest error component
 /// shrinks by the factor 1 − α·λ_min ≈ 0.94 per step, so 300 steps bring θ to
-/// within about 1e-8 of the normal-equation solution.
+/// within 1e-8 of the normal-equation solution (the report prints the gap).
 pub const ITERATIONS: usize = 300;
 
 // ANCHOR: design_matrix
-/// The design matrix X of shape (n, 2) with rows [xᵢ, 1], so that ŷ = Xθ.
+/// Builds the design matrix X of shape (n, 2) with rows [xᵢ, 1], so that ŷ = Xθ.
 pub fn design_matrix(x: &[f64]) -> DMatrix<f64> {
     DMatrix::from_fn(x.len(), 2, |row, column| if column == 0 { x[row] } else { 1.0 })
 }
@@ -47,7 +47,7 @@ pub struct NormalEquations {
 // ANCHOR: normal_equations
 /// Solves the normal equations XᵀX θ = Xᵀy for the least-squares line.
 ///
-/// XᵀX is symmetric positive definite whenever x holds two distinct values,
+/// XᵀX is symmetric positive definite whenever x contains two distinct values,
 /// so a Cholesky factorisation solves the system. When all x are equal, the
 /// function returns [`Error::SingularDesign`].
 pub fn normal_equations(x: &[f64], y: &[f64]) -> Result<NormalEquations> {
@@ -78,7 +78,7 @@ fn check_inputs(x: &[f64], y: &[f64]) -> Result<()> {
 }
 
 // ANCHOR: matrix_gradient
-/// Gradient of the MSE in matrix form, ∇θ L = (2/n) Xᵀ(Xθ − y).
+/// Computes the gradient of the MSE in matrix form, ∇θ L = (2/n) Xᵀ(Xθ − y).
 /// Shapes: X (n, 2), θ (2,), y (n,) → (2,).
 pub fn matrix_gradient(design: &DMatrix<f64>, theta: [f64; 2], y: &[f64]) -> DVector<f64> {
     let n = y.len() as f64;
@@ -87,22 +87,22 @@ pub fn matrix_gradient(design: &DMatrix<f64>, theta: [f64; 2], y: &[f64]) -> DVe
 }
 // ANCHOR_END: matrix_gradient
 
-/// The Hessian of the MSE of a line, ∇²θ L = (2/n) XᵀX, shape (2, 2). It does
+/// Computes the Hessian of the MSE of a line, ∇²θ L = (2/n) XᵀX, shape (2, 2). It does
 /// not depend on θ or y, because the loss is quadratic in θ.
 pub fn hessian(x: &[f64]) -> DMatrix<f64> {
     let design = design_matrix(x);
     design.transpose() * &design * (2.0 / x.len() as f64)
 }
 
-/// Eigenvalues of [`hessian`], largest first.
+/// Returns the eigenvalues of [`hessian`], largest first.
 pub fn hessian_eigenvalues(x: &[f64]) -> [f64; 2] {
     let eigenvalues = hessian(x).symmetric_eigen().eigenvalues;
     let (a, b) = (eigenvalues[0], eigenvalues[1]);
     [a.max(b), a.min(b)]
 }
 
-/// The largest learning rate for which gradient descent on this quadratic
-/// loss converges from every start: α < 2/λ_max.
+/// Returns 2/λ_max: gradient descent on this quadratic loss converges from
+/// every start exactly when 0 < α < 2/λ_max.
 pub fn stability_bound(x: &[f64]) -> f64 {
     2.0 / hessian_eigenvalues(x)[0]
 }
@@ -117,7 +117,7 @@ pub struct GradientDescent {
 }
 
 impl GradientDescent {
-    /// The parameters after the last step.
+    /// Returns the parameters after the last step.
     pub fn theta(&self) -> [f64; 2] {
         *self.thetas.last().expect("a run records at least its start")
     }

@@ -63,7 +63,7 @@ fn worked_example(out: &mut String) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The loss as a function of ŷ₁ alone, with the other predictions fixed: the
+/// Prints the loss as a function of ŷ₁ alone, with the other predictions fixed: the
 /// parabola of the first figure.
 fn single_prediction(out: &mut String) -> anyhow::Result<()> {
     let (y_hat, y) = (&PREDICTIONS, &TARGETS);

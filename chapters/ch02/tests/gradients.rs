@@ -41,8 +41,9 @@ fn tensor(values: &[f64], like: &Var) -> candle_core::Result<Tensor> {
 
 #[test]
 fn softmax_cross_entropy_gradient_central_differences() {
-    // Central differences at z ≈ 1000 lose digits to rounding of L ≈ 1000,
-    // so the large-logit case is checked against Candle only.
+    // At z ≈ 1000 the loss is a difference of numbers near 1000, so a
+    // central difference loses most of its digits to rounding. The
+    // large-logit case is checked against Candle only.
     for (y, z) in softmax_cases().into_iter().take(2) {
         let analytic = ch02::softmax_cross_entropy_gradient(&y, &z).unwrap();
         let numeric = central_difference(|z| ch02::softmax_cross_entropy(&y, z).unwrap(), &z, DEFAULT_STEP);

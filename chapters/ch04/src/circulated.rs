@@ -29,7 +29,7 @@ pub fn logit(y_hat: f64) -> f64 {
 }
 // ANCHOR_END: logit
 
-/// The value of the circulated output-layer gradient formula −ŷ(1 − ŷ).
+/// Evaluates the circulated output-layer gradient formula −ŷ(1 − ŷ).
 /// It is −σ'(z): the local derivative of the sigmoid with the loss
 /// factor ∂L/∂ŷ = −t/ŷ left out.
 pub fn circulated_output_gradient(y_hat: f64) -> f64 {

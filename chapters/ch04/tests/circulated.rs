@@ -1,4 +1,4 @@
-//! The circulated figures differ from the correct ones in the way the page says.
+//! Tests that the circulated figures differ from the correct ones as the page explains.
 
 use ch04::circulated;
 use ch04::layer::{Example, Loss};

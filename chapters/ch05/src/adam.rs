@@ -2,8 +2,9 @@
 //!
 //! candle-nn 0.11.1 ships `AdamW` with a default weight decay of 0.01 and
 //! ε = 1e-8; with `weight_decay: 0.0` and `eps: 1e-7` it computes the same
-//! update as this module (a test checks that). The module exists so the page
-//! can show the update rule line by line.
+//! update as this module's tensor kernel (a test checks that). The module
+//! exists so the page can show the update rule line by line, and so that on
+//! the CPU the whole update runs as one loop over each parameter.
 //!
 //! Where ε goes differs between libraries. PyTorch's `torch.optim.Adam` and
 //! this module add ε to the bias-corrected √v̂ₜ. Keras 3's `Adam` folds the
@@ -12,9 +13,11 @@
 //! and ε once β₂ᵗ has decayed (after a few thousand steps). With ε = 1e-7
 //! both are far below a typical √v̂ₜ, so the two runs differ only slightly.
 
-use anyhow::{Context, Result};
+use std::cell::RefCell;
+
+use anyhow::{bail, Context, Result};
 use candle_core::backprop::GradStore;
-use candle_core::{Tensor, Var};
+use candle_core::{CpuStorage, DType, InplaceOp2, Layout, Tensor, Var};
 
 /// Adam's hyperparameters.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,22 +39,64 @@ impl Default for AdamConfig {
     }
 }
 
+/// How [`Adam::step`] computes the update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// Candle tensor operations: works on every device and dtype, but each
+    /// operation allocates a new tensor (about ten per parameter and step).
+    TensorOps,
+    /// One loop per parameter that updates the weights in place: only for
+    /// contiguous f32 parameters on the CPU.
+    FusedCpu,
+}
+
+/// The moment estimates of one parameter.
+enum Moments {
+    Tensors { m: Tensor, v: Tensor },
+    Host { m: Vec<f32>, v: Vec<f32> },
+}
+
 /// Adam's state: the parameters it updates and their moment estimates.
 pub struct Adam {
     config: AdamConfig,
     params: Vec<(String, Var)>,
-    first_moments: Vec<Tensor>,
-    second_moments: Vec<Tensor>,
+    moments: Vec<Moments>,
     step: i32,
 }
 
+/// Returns true when `var` can use [`Kernel::FusedCpu`].
+fn fused_cpu_supported(var: &Var) -> bool {
+    var.device().is_cpu() && var.dtype() == DType::F32 && var.is_contiguous()
+}
+
 impl Adam {
-    /// Starts Adam for `params` (name, tensor) with zero moments.
+    /// Starts Adam for `params` (name, tensor) with zero moments, using
+    /// [`Kernel::FusedCpu`] for every parameter that supports it and
+    /// [`Kernel::TensorOps`] for the others.
     pub fn new(params: Vec<(String, Var)>, config: AdamConfig) -> Result<Self> {
-        let zeros = |var: &Var| var.as_tensor().zeros_like();
-        let first_moments = params.iter().map(|(_, var)| zeros(var)).collect::<candle_core::Result<_>>()?;
-        let second_moments = params.iter().map(|(_, var)| zeros(var)).collect::<candle_core::Result<_>>()?;
-        Ok(Self { config, params, first_moments, second_moments, step: 0 })
+        let all_fused = params.iter().all(|(_, var)| fused_cpu_supported(var));
+        Self::with_kernel(params, config, if all_fused { Kernel::FusedCpu } else { Kernel::TensorOps })
+    }
+
+    /// Starts Adam with the given kernel for every parameter. Fails when
+    /// [`Kernel::FusedCpu`] is asked for a parameter it does not support.
+    pub fn with_kernel(params: Vec<(String, Var)>, config: AdamConfig, kernel: Kernel) -> Result<Self> {
+        let mut moments = Vec::with_capacity(params.len());
+        for (name, var) in &params {
+            moments.push(match kernel {
+                Kernel::TensorOps => Moments::Tensors { m: var.zeros_like()?, v: var.zeros_like()? },
+                Kernel::FusedCpu if fused_cpu_supported(var) => {
+                    Moments::Host { m: vec![0.0; var.elem_count()], v: vec![0.0; var.elem_count()] }
+                }
+                Kernel::FusedCpu => bail!(
+                    "parameter {name} is a {:?} tensor on {:?}, but the fused kernel takes only contiguous f32 tensors \
+                     on the CPU; use Kernel::TensorOps",
+                    var.dtype(),
+                    var.device().location()
+                ),
+            });
+        }
+        Ok(Self { config, params, moments, step: 0 })
     }
 
     /// Number of updates applied so far.
@@ -59,7 +104,6 @@ impl Adam {
         self.step
     }
 
-    // ANCHOR: step
     /// Applies one update with the gradients from `backward`:
     ///
     /// mₜ = β₁ mₜ₋₁ + (1 − β₁) g
@@ -70,27 +114,103 @@ impl Adam {
     /// part in the loss.
     pub fn step(&mut self, grads: &GradStore) -> Result<()> {
         self.step += 1;
-        let AdamConfig { learning_rate, beta1, beta2, epsilon } = self.config;
-        let bias_correction1 = 1.0 - beta1.powi(self.step);
-        let bias_correction2 = 1.0 - beta2.powi(self.step);
+        let coefficients = Coefficients::new(&self.config, self.step);
 
-        for (index, (name, theta)) in self.params.iter().enumerate() {
+        for ((name, theta), moments) in self.params.iter().zip(&mut self.moments) {
             let g = grads
                 .get(theta.as_tensor())
                 .with_context(|| format!("parameter {name} has no gradient; it does not take part in the loss"))?;
-
-            let m = (self.first_moments[index].affine(beta1, 0.0)? + g.affine(1.0 - beta1, 0.0)?)?;
-            let v = (self.second_moments[index].affine(beta2, 0.0)? + g.sqr()?.affine(1.0 - beta2, 0.0)?)?;
-
-            // √v̂ + ε = √v / √(1 − β₂ᵗ) + ε in one affine operation.
-            let denominator = v.sqrt()?.affine(1.0 / bias_correction2.sqrt(), epsilon)?;
-            let update = (m.affine(learning_rate / bias_correction1, 0.0)? / denominator)?;
-            theta.set(&(theta.as_tensor() - update)?)?;
-
-            self.first_moments[index] = m;
-            self.second_moments[index] = v;
+            match moments {
+                Moments::Tensors { m, v } => tensor_step(&coefficients, theta, g, m, v)?,
+                Moments::Host { m, v } => {
+                    let kernel = FusedStep { coefficients, moments: RefCell::new((m, v)) };
+                    theta.as_tensor().inplace_op2(&g.contiguous()?, &kernel)?;
+                }
+            }
         }
         Ok(())
     }
-    // ANCHOR_END: step
+}
+
+/// The scalars of one step t.
+#[derive(Clone, Copy, Debug)]
+struct Coefficients {
+    beta1: f64,
+    beta2: f64,
+    epsilon: f64,
+    /// α / (1 − β₁ᵗ): the bias correction of m folded into the step size.
+    step_size: f64,
+    /// 1 / √(1 − β₂ᵗ), so that √v̂ = √v · this.
+    inverse_sqrt_correction2: f64,
+}
+
+impl Coefficients {
+    fn new(config: &AdamConfig, step: i32) -> Self {
+        let AdamConfig { learning_rate, beta1, beta2, epsilon } = *config;
+        Self {
+            beta1,
+            beta2,
+            epsilon,
+            step_size: learning_rate / (1.0 - beta1.powi(step)),
+            inverse_sqrt_correction2: 1.0 / (1.0 - beta2.powi(step)).sqrt(),
+        }
+    }
+}
+
+// ANCHOR: step
+/// One Adam step with Candle tensor operations, on any device.
+fn tensor_step(c: &Coefficients, theta: &Var, g: &Tensor, m: &mut Tensor, v: &mut Tensor) -> Result<()> {
+    *m = ((&*m * c.beta1)? + (g * (1.0 - c.beta1))?)?;
+    *v = ((&*v * c.beta2)? + (g.sqr()? * (1.0 - c.beta2))?)?;
+
+    // √v̂ + ε = √v / √(1 − β₂ᵗ) + ε, in one affine operation.
+    let denominator = v.sqrt()?.affine(c.inverse_sqrt_correction2, c.epsilon)?;
+    let update = ((&*m * c.step_size)? / denominator)?;
+    theta.set(&(theta.as_tensor() - update)?)?;
+    Ok(())
+}
+// ANCHOR_END: step
+
+/// The same step as [`tensor_step`] as one loop that updates the weights in
+/// place, through Candle's in-place custom operation on CPU storage.
+struct FusedStep<'a> {
+    coefficients: Coefficients,
+    moments: RefCell<(&'a mut Vec<f32>, &'a mut Vec<f32>)>,
+}
+
+impl InplaceOp2 for FusedStep<'_> {
+    fn name(&self) -> &'static str {
+        "fused-adam-step"
+    }
+
+    fn cpu_fwd(&self, theta: &mut CpuStorage, theta_layout: &Layout, g: &CpuStorage, g_layout: &Layout) -> candle_core::Result<()> {
+        let (CpuStorage::F32(theta), CpuStorage::F32(g)) = (theta, g) else {
+            candle_core::bail!("the fused Adam step takes f32 parameters and gradients");
+        };
+        let (Some((theta_start, theta_end)), Some((g_start, g_end))) =
+            (theta_layout.contiguous_offsets(), g_layout.contiguous_offsets())
+        else {
+            candle_core::bail!("the fused Adam step takes contiguous parameters and gradients");
+        };
+        let theta = &mut theta[theta_start..theta_end];
+        let g = &g[g_start..g_end];
+        let mut moments = self.moments.borrow_mut();
+        let (m, v) = &mut *moments;
+        if m.len() != theta.len() || g.len() != theta.len() {
+            candle_core::bail!("the fused Adam step got {} weights, {} gradients and {} moments", theta.len(), g.len(), m.len());
+        }
+
+        // ANCHOR: fused_step
+        let c = &self.coefficients;
+        let (beta1, beta2) = (c.beta1 as f32, c.beta2 as f32);
+        let (step_size, inverse_sqrt_correction2, epsilon) =
+            (c.step_size as f32, c.inverse_sqrt_correction2 as f32, c.epsilon as f32);
+        for i in 0..theta.len() {
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g[i];
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i];
+            theta[i] -= step_size * m[i] / (v[i].sqrt() * inverse_sqrt_correction2 + epsilon);
+        }
+        // ANCHOR_END: fused_step
+        Ok(())
+    }
 }

@@ -87,6 +87,11 @@ struct Cli {
     #[arg(long, default_value_t = DEFAULT_THREADS, value_parser = clap::value_parser!(u16).range(1..))]
     threads: u16,
 
+    /// Compute Adam's update with Candle tensor operations instead of the
+    /// fused CPU loop (slower; both give the same update up to rounding)
+    #[arg(long)]
+    tensor_adam: bool,
+
     /// Start from the weights in this safetensors file instead of Glorot-uniform
     #[arg(long, value_name = "FILE")]
     load: Option<PathBuf>,
@@ -212,6 +217,7 @@ fn run(cli: Cli) -> Result<()> {
         hidden: cli.hidden as usize,
         seed: cli.seed,
         adam: AdamConfig { learning_rate: cli.learning_rate, ..AdamConfig::default() },
+        fused_adam: !cli.tensor_adam,
     };
     let threads = if cli.device == DeviceKind::Cpu { usize::from(cli.threads) } else { 0 };
     let thread_note = if cli.device == DeviceKind::Cpu { format!(", {}", plural(threads, "CPU thread")) } else { String::new() };

@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::adam::{Adam, AdamConfig};
+use crate::adam::{Adam, AdamConfig, Kernel};
 use crate::data::Split;
 use crate::idx;
 use crate::model::{cross_entropy, Mlp, CLASSES, INPUTS, PARAMETER_NAMES};
@@ -29,11 +29,14 @@ pub struct Recipe {
     pub seed: u64,
     /// Adam's hyperparameters.
     pub adam: AdamConfig,
+    /// Whether Adam may use its fused CPU kernel; false forces the tensor
+    /// kernel. Both compute the same update up to f32 rounding.
+    pub fused_adam: bool,
 }
 
 impl Default for Recipe {
     fn default() -> Self {
-        Self { epochs: 5, batch_size: 32, hidden: 128, seed: 0, adam: AdamConfig::default() }
+        Self { epochs: 5, batch_size: 32, hidden: 128, seed: 0, adam: AdamConfig::default(), fused_adam: true }
     }
 }
 // ANCHOR_END: recipe
@@ -195,7 +198,7 @@ pub fn train(
         bail!("the training split is empty; pass a data directory with training examples");
     }
     let params = PARAMETER_NAMES.iter().zip(model.vars()).map(|(name, var)| (name.to_string(), var.clone())).collect();
-    let mut adam = Adam::new(params, recipe.adam)?;
+    let mut adam = if recipe.fused_adam { Adam::new(params, recipe.adam)? } else { Adam::with_kernel(params, recipe.adam, Kernel::TensorOps)? };
     let device = train.images.device();
 
     let mut order: Vec<u32> = (0..train.len() as u32).collect();

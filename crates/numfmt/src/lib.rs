@@ -49,7 +49,8 @@ pub fn vector(values: &[f64]) -> String {
 /// Panics when `values.len()` is not a multiple of `columns`, because the
 /// caller passed the wrong shape.
 pub fn matrix(values: &[f64], columns: usize) -> String {
-    assert!(columns > 0 && values.len() % columns == 0, "{} values do not fill rows of {columns}", values.len());
+    assert!(columns > 0, "a matrix needs at least one column");
+    assert!(values.len().is_multiple_of(columns), "{} values do not fill rows of {columns}", values.len());
     let rows: Vec<String> = values.chunks(columns).map(vector).collect();
     format!("[{}]", rows.join(", "))
 }
