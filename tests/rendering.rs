@@ -17,7 +17,10 @@ impl TestBook {
         let root = tempfile::tempdir().unwrap();
         fs::copy(real.join("book.toml"), root.path().join("book.toml")).unwrap();
         fs::create_dir_all(root.path().join("theme")).unwrap();
-        fs::copy(real.join("theme/head.hbs"), root.path().join("theme/head.hbs")).unwrap();
+        for entry in fs::read_dir(real.join("theme")).unwrap() {
+            let path = entry.unwrap().path();
+            fs::copy(&path, root.path().join("theme").join(path.file_name().unwrap())).unwrap();
+        }
         fs::create_dir_all(root.path().join("book")).unwrap();
         fs::copy(real.join("book/macros.txt"), root.path().join("book/macros.txt")).unwrap();
         fs::write(root.path().join("book/SUMMARY.md"), "# Summary\n\n- [Cases](page.md)\n").unwrap();

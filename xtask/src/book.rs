@@ -7,6 +7,7 @@ use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 
 use crate::katex::CheckedKatex;
+use crate::listings::ListingSources;
 
 /// Builds the book whose `book.toml` is in `root` into `dest`, and returns
 /// `dest`.
@@ -31,6 +32,7 @@ pub fn build(root: &Path, dest: &Path) -> anyhow::Result<PathBuf> {
     }
 
     let mut book = MDBook::load_with_config(root, config).context("loading the book")?;
+    book.with_preprocessor(ListingSources);
     book.with_preprocessor(CheckedKatex);
     book.build().map_err(|err| anyhow::anyhow!("{err:#}"))?;
     Ok(dest.to_path_buf())

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod html;
 pub mod includes;
 pub mod katex;
+pub mod listings;
 pub mod numbers;
 pub mod serve;
 

@@ -205,10 +205,11 @@ impl InplaceOp2 for FusedStep<'_> {
         let (beta1, beta2) = (c.beta1 as f32, c.beta2 as f32);
         let (step_size, inverse_sqrt_correction2, epsilon) =
             (c.step_size as f32, c.inverse_sqrt_correction2 as f32, c.epsilon as f32);
-        for i in 0..theta.len() {
-            m[i] = beta1 * m[i] + (1.0 - beta1) * g[i];
-            v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i];
-            theta[i] -= step_size * m[i] / (v[i].sqrt() * inverse_sqrt_correction2 + epsilon);
+        // Zipped iterators carry no bounds checks, so the loop vectorises.
+        for (((theta, &g), m), v) in theta.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+            *m = beta1 * *m + (1.0 - beta1) * g;
+            *v = beta2 * *v + (1.0 - beta2) * g * g;
+            *theta -= step_size * *m / (v.sqrt() * inverse_sqrt_correction2 + epsilon);
         }
         // ANCHOR_END: fused_step
         Ok(())

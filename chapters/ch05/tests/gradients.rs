@@ -4,7 +4,7 @@ use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::Optimizer;
-use ch05::adam::{Adam, AdamConfig};
+use ch05::adam::{Adam, AdamConfig, Kernel};
 use ch05::data::{self, MNIST_SUBSET};
 use ch05::idx;
 use ch05::model::{cross_entropy, glorot_limit, Mlp, CLASSES, INPUTS, PARAMETER_NAMES};
@@ -184,7 +184,7 @@ fn adam_matches_candle_adamw_without_decay() {
     let config = AdamConfig::default();
 
     let named = PARAMETER_NAMES.iter().zip(ours.vars()).map(|(n, v)| (n.to_string(), v.clone())).collect();
-    let mut adam = Adam::new(named, config).unwrap();
+    let mut adam = Adam::with_kernel(named, config, Kernel::TensorOps).unwrap();
     let params = candle_nn::ParamsAdamW {
         lr: config.learning_rate,
         beta1: config.beta1,
@@ -244,4 +244,43 @@ fn candle_rejects_f32_labels() {
     let logits = Tensor::zeros((2, CLASSES), DType::F32, &Device::Cpu).unwrap();
     let labels = Tensor::new(&[1f32, 2.0], &Device::Cpu).unwrap();
     assert!(candle_nn::loss::cross_entropy(&logits, &labels).is_err());
+}
+
+/// The model of [`small_model`] in f32, as training uses it.
+fn small_model_f32(hidden: usize, seed: u64) -> Mlp {
+    let (_, [w1, b1, w2, b2]) = small_model(hidden, seed);
+    Mlp::from_values(hidden, [&w1, &b1, &w2, &b2], DType::F32, &Device::Cpu).unwrap()
+}
+
+#[test]
+fn fused_adam_matches_tensor_kernel() {
+    let (pixels, labels) = subset_batch(16);
+    let pixels: Vec<f32> = pixels.iter().map(|&p| p as f32).collect();
+    let x = Tensor::from_slice(&pixels, (16, INPUTS), &Device::Cpu).unwrap();
+    let y = Tensor::from_slice(&labels, 16, &Device::Cpu).unwrap();
+    let fused_model = small_model_f32(8, 7);
+    let tensor_model = small_model_f32(8, 7);
+    let named = |model: &Mlp| PARAMETER_NAMES.iter().zip(model.vars()).map(|(n, v)| (n.to_string(), v.clone())).collect();
+    let mut fused = Adam::with_kernel(named(&fused_model), AdamConfig::default(), Kernel::FusedCpu).unwrap();
+    let mut tensor = Adam::with_kernel(named(&tensor_model), AdamConfig::default(), Kernel::TensorOps).unwrap();
+
+    for _ in 0..5 {
+        fused.step(&cross_entropy(&fused_model.forward(&x).unwrap(), &y).unwrap().backward().unwrap()).unwrap();
+        tensor.step(&cross_entropy(&tensor_model.forward(&x).unwrap(), &y).unwrap().backward().unwrap()).unwrap();
+    }
+
+    for ((name, a), b) in PARAMETER_NAMES.iter().zip(fused_model.vars()).zip(tensor_model.vars()) {
+        let a: Vec<f64> = a.flatten_all().unwrap().to_vec1::<f32>().unwrap().into_iter().map(f64::from).collect();
+        let b: Vec<f64> = b.flatten_all().unwrap().to_vec1::<f32>().unwrap().into_iter().map(f64::from).collect();
+        // Five steps of 1e-3 each; f32 rounding differs between the kernels.
+        assert!(max_abs_difference(&a, &b) < 1e-6, "{name} differs by {}", max_abs_difference(&a, &b));
+    }
+}
+
+#[test]
+fn fused_adam_rejects_f64_parameters() {
+    let (model, _) = small_model(8, 8);
+    let named = PARAMETER_NAMES.iter().zip(model.vars()).map(|(n, v)| (n.to_string(), v.clone())).collect();
+    let error = Adam::with_kernel(named, AdamConfig::default(), Kernel::FusedCpu).err().unwrap();
+    assert!(error.to_string().contains("parameter w1 is a F64 tensor"), "{error}");
 }
