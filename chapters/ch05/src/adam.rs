@@ -8,9 +8,9 @@
 //!
 //! Where ε goes differs between libraries. PyTorch's `torch.optim.Adam` and
 //! this module add ε to the bias-corrected √v̂ₜ. Keras 3's `Adam` folds the
-//! bias corrections into the step size and adds ε to the uncorrected √vₜ,
-//! which equals adding ε / √(1 − β₂ᵗ) to √v̂ₜ: about 32 ε at the first step
-//! and ε once β₂ᵗ has decayed (after a few thousand steps). With ε = 1e-7
+//! bias corrections into the step size and adds ε to the uncorrected √vₜ.
+//! That equals adding ε / √(1 − β₂ᵗ) to √v̂ₜ, which is about 32 ε at the
+//! first step and ε once β₂ᵗ has decayed (after a few thousand steps). With ε = 1e-7
 //! both are far below a typical √v̂ₜ, so the two runs differ only slightly.
 
 use std::cell::RefCell;
@@ -33,13 +33,13 @@ pub struct AdamConfig {
 }
 
 impl Default for AdamConfig {
-    /// The book's recipe, which is Keras's default: α 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-7.
+    /// Returns the book's recipe, which is Keras's default: α 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-7.
     fn default() -> Self {
         Self { learning_rate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }
     }
 }
 
-/// How [`Adam::step`] computes the update.
+/// The implementation that [`Adam::step`] runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kernel {
     /// Candle tensor operations: works on every device and dtype, but each
@@ -160,7 +160,11 @@ impl Coefficients {
 // ANCHOR: step
 /// One Adam step with Candle tensor operations, on any device.
 fn tensor_step(c: &Coefficients, theta: &Var, g: &Tensor, m: &mut Tensor, v: &mut Tensor) -> Result<()> {
-    *m = ((&*m * c.beta1)? + (g * (1.0 - c.beta1))?)?;
+    // The gradients can carry the graph of the step that produced them, so
+    // the moments are detached: otherwise each step's moments would keep
+    // every earlier step's graph alive.
+    let g = g.detach();
+    *m = ((&*m * c.beta1)? + (&g * (1.0 - c.beta1))?)?;
     *v = ((&*v * c.beta2)? + (g.sqr()? * (1.0 - c.beta2))?)?;
 
     // √v̂ + ε = √v / √(1 − β₂ᵗ) + ε, in one affine operation.
@@ -183,7 +187,13 @@ impl InplaceOp2 for FusedStep<'_> {
         "fused-adam-step"
     }
 
-    fn cpu_fwd(&self, theta: &mut CpuStorage, theta_layout: &Layout, g: &CpuStorage, g_layout: &Layout) -> candle_core::Result<()> {
+    fn cpu_fwd(
+        &self,
+        theta: &mut CpuStorage,
+        theta_layout: &Layout,
+        g: &CpuStorage,
+        g_layout: &Layout,
+    ) -> candle_core::Result<()> {
         let (CpuStorage::F32(theta), CpuStorage::F32(g)) = (theta, g) else {
             candle_core::bail!("the fused Adam step takes f32 parameters and gradients");
         };
@@ -197,7 +207,12 @@ impl InplaceOp2 for FusedStep<'_> {
         let mut moments = self.moments.borrow_mut();
         let (m, v) = &mut *moments;
         if m.len() != theta.len() || g.len() != theta.len() {
-            candle_core::bail!("the fused Adam step got {} weights, {} gradients and {} moments", theta.len(), g.len(), m.len());
+            candle_core::bail!(
+                "the fused Adam step got {} weights, {} gradients and {} moments",
+                theta.len(),
+                g.len(),
+                m.len()
+            );
         }
 
         // ANCHOR: fused_step

@@ -34,7 +34,7 @@ pub struct DataSet {
 }
 
 impl DataSet {
-    /// The four files in the order they are fetched and listed.
+    /// Returns the four files in the order they are fetched and listed.
     pub fn files(&self) -> [DataFile; 4] {
         [self.train_images, self.train_labels, self.test_images, self.test_labels]
     }

