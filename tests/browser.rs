@@ -104,7 +104,8 @@ fn chapter_pages_pass_browser_checks() {
     assert!(formulas > 0, "no page of the book has a KaTeX formula, so the math checks checked nothing");
     let figures: u64 = reports.iter().map(|report| report.figures).sum();
     assert!(figures > 0, "no page of the book has a figure, so the figure checks checked nothing");
-    let untitled: Vec<&str> = reports.iter().filter(|report| report.title.is_empty()).map(|report| report.page.as_str()).collect();
+    let untitled: Vec<&str> =
+        reports.iter().filter(|report| report.title.is_empty()).map(|report| report.page.as_str()).collect();
     assert!(untitled.is_empty(), "pages without an <h1> heading: {untitled:?}");
 }
 
@@ -136,7 +137,8 @@ fn print_page_renders_all_math() {
     let expected: usize = pages()
         .iter()
         .map(|page| {
-            let html = fs::read_to_string(book.dir.join(page)).unwrap_or_else(|err| panic!("cannot read {page}: {err}"));
+            let html =
+                fs::read_to_string(book.dir.join(page)).unwrap_or_else(|err| panic!("cannot read {page}: {err}"));
             html.matches("<span class=\"katex\">").count()
         })
         .sum();
@@ -166,7 +168,11 @@ fn search_finds_chapter_pages() {
         assert_eq!(top.as_deref(), Some(*page), "top result for {query:?} among {:?}", outcome.results);
         assert_eq!(outcome.landed_on.as_deref(), Some(*page), "page reached from the top result for {query:?}");
         assert!(!outcome.landed_title.is_empty(), "heading of {page} reached by searching {query:?}");
-        assert!(outcome.console_errors.is_empty(), "console errors while searching {query:?}: {:?}", outcome.console_errors);
+        assert!(
+            outcome.console_errors.is_empty(),
+            "console errors while searching {query:?}: {:?}",
+            outcome.console_errors
+        );
     }
 }
 

@@ -25,7 +25,10 @@ pub struct PageReport {
 }
 
 fn strings(value: &Value) -> Vec<String> {
-    value.as_array().map(|items| items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    value
+        .as_array()
+        .map(|items| items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 /// Opens `url` and checks the page. Console errors logged while the page
@@ -54,8 +57,8 @@ pub async fn check_page(browser: &Browser, page: &str, url: &str) -> anyhow::Res
     })
 }
 
-/// The page file a link leads to: the last path segment without the query
-/// and fragment.
+/// Returns the page file a link leads to: the last path segment without
+/// the query and fragment.
 pub fn page_of(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     path.rsplit('/').next().unwrap_or(path).to_owned()
@@ -90,17 +93,15 @@ pub async fn search(browser: &Browser, start_url: &str, query: &str) -> anyhow::
 
     // mdBook loads the search index after the search bar opens and lists
     // results once it arrives.
-    let first = client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#mdbook-searchresults li a"))
-        .await;
+    let first =
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#mdbook-searchresults li a")).await;
     let mut results = Vec::new();
     for link in client.find_all(Locator::Css("#mdbook-searchresults li a")).await? {
         results.push(link.prop("href").await?.unwrap_or_default());
     }
 
-    let mut outcome = SearchOutcome { results, landed_on: None, landed_title: String::new(), console_errors: Vec::new() };
+    let mut outcome =
+        SearchOutcome { results, landed_on: None, landed_title: String::new(), console_errors: Vec::new() };
     if let Ok(first) = first {
         let before = client.current_url().await?;
         first.click().await?;

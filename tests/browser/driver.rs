@@ -22,7 +22,7 @@ pub const WINDOW_SIZE: (u32, u32) = (1280, 800);
 
 /// Chromium's command-line switches. Without the background-networking
 /// switches Chromium contacts outside hosts at start, and the resolver rule
-/// makes any name except 127.0.0.1 fail to resolve, so a page that asks for
+/// makes any name except 127.0.0.1 fail to resolve, so a page that requests
 /// an outside resource gets an error instead of sending traffic out.
 const CHROMIUM_ARGS: &[&str] = &[
     "--headless",
@@ -88,8 +88,9 @@ fn read_log(log: &Path) -> String {
 /// Starts chromedriver and opens a headless Chromium session. Fails with
 /// the install command when either program is missing from `PATH`.
 pub async fn launch() -> anyhow::Result<Browser> {
-    let chromedriver_path = find_program("chromedriver")
-        .with_context(|| format!("chromedriver is not installed (not found on PATH); install it with `{INSTALL_HINT}`"))?;
+    let chromedriver_path = find_program("chromedriver").with_context(|| {
+        format!("chromedriver is not installed (not found on PATH); install it with `{INSTALL_HINT}`")
+    })?;
     let chromium_path = find_program("chromium")
         .with_context(|| format!("chromium is not installed (not found on PATH); install it with `{INSTALL_HINT}`"))?;
 
@@ -130,7 +131,11 @@ pub async fn launch() -> anyhow::Result<Browser> {
         Err(err) => {
             let _ = chromedriver.kill();
             let _ = chromedriver.wait();
-            bail!("chromedriver could not start {}: {err}; chromedriver's log:\n{}", chromium_path.display(), read_log(&log));
+            bail!(
+                "chromedriver could not start {}: {err}; chromedriver's log:\n{}",
+                chromium_path.display(),
+                read_log(&log)
+            );
         }
     };
     Ok(Browser { client, chromedriver, _profile: profile })
@@ -158,22 +163,42 @@ impl Browser {
             .collect())
     }
 
-    /// Captures the whole page, not only the window, as PNG bytes.
+    /// Captures the whole page, not only the window, as PNG bytes. The
+    /// viewport is stretched to the page's height for the capture so that
+    /// fixed elements such as the sidebar span the whole image, and is
+    /// restored afterwards.
     pub async fn full_page_png(&self) -> anyhow::Result<Vec<u8>> {
-        let metrics = self.client.issue_cmd(Cdp::new("Page.getLayoutMetrics", json!({}))).await?;
-        let size = &metrics["cssContentSize"];
-        let (width, height) = (size["width"].as_f64().unwrap_or(0.0), size["height"].as_f64().unwrap_or(0.0));
-        if width <= 0.0 || height <= 0.0 {
-            bail!("the page reports a content size of {width}×{height}, so there is nothing to capture");
+        let mut height = self.content_height().await?;
+        if height <= 0.0 {
+            bail!("the page reports a content height of {height}, so there is nothing to capture");
         }
-        let params = json!({
-            "format": "png",
-            "captureBeyondViewport": true,
-            "clip": { "x": 0, "y": 0, "width": width, "height": height, "scale": 1 },
-        });
-        let shot = self.client.issue_cmd(Cdp::new("Page.captureScreenshot", params)).await?;
+        // Styles sized in vh change the content height with the viewport,
+        // so stretch until the two agree, a few rounds at most.
+        for _ in 0..3 {
+            let viewport = json!({ "width": WINDOW_SIZE.0, "height": height, "deviceScaleFactor": 1, "mobile": false });
+            self.client.issue_cmd(Cdp::new("Emulation.setDeviceMetricsOverride", viewport)).await?;
+            let stretched = self.content_height().await?;
+            if stretched == height {
+                break;
+            }
+            height = stretched;
+        }
+        let shot = self
+            .client
+            .issue_cmd(Cdp::new("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": true })))
+            .await;
+        self.client.issue_cmd(Cdp::new("Emulation.clearDeviceMetricsOverride", json!({}))).await?;
+
+        let shot = shot?;
         let data = shot["data"].as_str().context("Page.captureScreenshot returned no image data")?;
         base64::engine::general_purpose::STANDARD.decode(data).context("decoding the screenshot")
+    }
+}
+
+impl Browser {
+    async fn content_height(&self) -> anyhow::Result<f64> {
+        let metrics = self.client.issue_cmd(Cdp::new("Page.getLayoutMetrics", json!({}))).await?;
+        Ok(metrics["cssContentSize"]["height"].as_f64().unwrap_or(0.0).ceil())
     }
 }
 

@@ -1,12 +1,12 @@
 // Checks one loaded page of the book as a reader's browser shows it.
-// Runs as a WebDriver asynchronous script: the last argument is the callback
-// that receives the report, an object with these fields:
+// It runs as a WebDriver asynchronous script, so its last argument is the
+// callback that receives the report. The report has these fields:
 //   problems  list of sentences, empty when the page passes
 //   formulas  number of KaTeX formulas in the page's main content
 //   figures   number of distinct figures (images and SVG drawings)
 //   title     text of the first heading
 //   previous, next  absolute URLs of the chapter navigation links, or null
-//   sidebar   absolute URLs of the table-of-contents links, in order
+//   sidebar   absolute URLs of the table-of-contents links to pages, in order
 const done = arguments[arguments.length - 1];
 
 function excerpt(text) {
@@ -165,6 +165,9 @@ function linkUrl(selector) {
     title: heading ? heading.textContent.trim() : '',
     previous: linkUrl('a.nav-chapters.previous'),
     next: linkUrl('a.nav-chapters.next'),
-    sidebar: [...document.querySelectorAll('#mdbook-sidebar .chapter a[href]')].map(link => link.href),
+    // The table of contents also lists the headings of the open page.
+    sidebar: [...document.querySelectorAll('#mdbook-sidebar .chapter a[href]')]
+      .filter(link => !link.hash)
+      .map(link => link.href),
   });
 })().catch(error => done({ problems: [`the check script failed: ${error}`], formulas: 0, figures: 0, title: '', previous: null, next: null, sidebar: [] }));

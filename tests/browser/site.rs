@@ -78,12 +78,10 @@ fn build_book() -> anyhow::Result<PathBuf> {
 /// run, and a failure is reported to every test that needs it.
 pub fn book() -> Result<&'static ServedSite, String> {
     static BOOK: OnceLock<Result<ServedSite, String>> = OnceLock::new();
-    BOOK.get_or_init(|| build_book().and_then(serve).map_err(|err| format!("{err:#}")))
-        .as_ref()
-        .map_err(String::clone)
+    BOOK.get_or_init(|| build_book().and_then(serve).map_err(|err| format!("{err:#}"))).as_ref().map_err(String::clone)
 }
 
-/// A page of the damaged site and what it breaks.
+/// One damaged copy of a chapter page.
 pub struct DamagedPage {
     pub file: &'static str,
     /// The chapter page it was made from.
@@ -176,17 +174,27 @@ fn build_damaged(book: &Path, pages: &[String]) -> anyhow::Result<(PathBuf, Vec<
     let figure = first_figure(&figure_html).context("no figure address found")?.to_owned();
     let missing = figure.replacen("figures/", "figures/missing-", 1);
 
-    let katex_error = "<span class=\"katex-error\" title=\"ParseError: KaTeX parse error: Undefined control sequence: \\yhatt\" \
+    let katex_error =
+        "<span class=\"katex-error\" title=\"ParseError: KaTeX parse error: Undefined control sequence: \\yhatt\" \
                        style=\"color:#cc0000\">\\yhatt_1</span> <span class=\"katex\">";
     let raw_tex = "<main><p>The loss is $$L = -\\ln \\hat{y}_2$$ for this example.</p>";
     let outside = "<main><p><img src=\"http://example.invalid/figure.svg\" alt=\"A figure from another host\"></p>";
 
     let damaged: Vec<(&'static str, &String, String)> = vec![
-        ("formula-error.html", &formula_page, replace_first(&formula_html, "<span class=\"katex\">", katex_error, &formula_page)?),
+        (
+            "formula-error.html",
+            &formula_page,
+            replace_first(&formula_html, "<span class=\"katex\">", katex_error, &formula_page)?,
+        ),
         (
             "formula-collapsed.html",
             &formula_page,
-            replace_all(&formula_html, "<span class=\"katex-html\"", "<span style=\"display:none\" class=\"katex-html\"", &formula_page)?,
+            replace_all(
+                &formula_html,
+                "<span class=\"katex-html\"",
+                "<span style=\"display:none\" class=\"katex-html\"",
+                &formula_page,
+            )?,
         ),
         ("formula-raw-tex.html", &formula_page, replace_first(&formula_html, "<main>", raw_tex, &formula_page)?),
         (

@@ -19,6 +19,9 @@ use crate::listings::ListingSources;
 pub fn build(root: &Path, dest: &Path) -> anyhow::Result<PathBuf> {
     let book_toml = root.join("book.toml");
     let mut config = Config::from_disk(&book_toml).with_context(|| format!("reading {}", book_toml.display()))?;
+    // MDBOOK_* variables override book.toml as they do for the mdbook
+    // binary, e.g. MDBOOK_OUTPUT__HTML__SITE_URL for a project site.
+    config.update_from_env().context("reading MDBOOK_* environment variables")?;
     config.build.build_dir = dest.to_path_buf();
 
     let src = root.join(&config.book.src);

@@ -1,10 +1,10 @@
 //! `cargo xtask`: build, check and serve the book, and regenerate the
 //! outputs and figures it includes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::bail;
+use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use xtask::{book, generate, html, numbers, workspace_root};
 
@@ -17,9 +17,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate the chapter outputs and figures, then build the static site.
+    /// Regenerate the chapter outputs and figures, then build the static site
+    /// into one folder that any static web server can serve.
     Build {
-        /// Folder for the site [default: target/book]
+        /// Folder for the site, relative to the current folder. The build
+        /// empties it, so it must be new, empty or an earlier build
+        /// [default: target/book under the workspace root]
         #[arg(long)]
         dest: Option<PathBuf>,
     },
@@ -51,7 +54,10 @@ fn run(command: Command) -> anyhow::Result<()> {
     let root = workspace_root();
     match command {
         Command::Build { dest } => {
-            let dest = dest.unwrap_or_else(|| book::default_site_dir(&root));
+            let dest = match dest {
+                Some(dest) => site_destination(&root, &dest)?,
+                None => book::default_site_dir(&root),
+            };
             regenerate(&root)?;
             book::build(&root, &dest)?;
             println!("Built the site in {}", dest.display());
@@ -66,6 +72,43 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Check => check(&root)?,
     }
     Ok(())
+}
+
+/// Resolves `--dest` against the current folder and rejects folders the
+/// build must not empty: mdBook 0.5 deletes everything in its output folder
+/// before writing the site.
+fn site_destination(root: &Path, dest: &Path) -> anyhow::Result<PathBuf> {
+    let absolute = std::path::absolute(dest).with_context(|| format!("resolving --dest {}", dest.display()))?;
+    let resolved = absolute.canonicalize().unwrap_or_else(|_| absolute.clone());
+    let root = root.canonicalize().with_context(|| format!("resolving the workspace root {}", root.display()))?;
+
+    if root.starts_with(&resolved) {
+        bail!(
+            "--dest {} contains the workspace, and the build empties its folder; pass a new folder such as target/site",
+            dest.display()
+        );
+    }
+    if resolved.starts_with(root.join("book")) {
+        bail!(
+            "--dest {} is inside the book's sources (book/); pass a folder outside it such as target/site",
+            dest.display()
+        );
+    }
+    if resolved.is_file() {
+        bail!("--dest {} is a file; pass a folder", dest.display());
+    }
+    if resolved.is_dir() {
+        let empty = std::fs::read_dir(&resolved)?.next().is_none();
+        // mdBook writes .nojekyll and index.html into every site it builds.
+        let earlier_site = resolved.join(".nojekyll").is_file() && resolved.join("index.html").is_file();
+        if !empty && !earlier_site {
+            bail!(
+                "--dest {} is a folder with other files, and the build would delete them; pass a new or empty folder",
+                dest.display()
+            );
+        }
+    }
+    Ok(absolute)
 }
 
 fn regenerate(root: &std::path::Path) -> anyhow::Result<()> {
@@ -104,4 +147,60 @@ fn check(root: &std::path::Path) -> anyhow::Result<()> {
     }
     println!("The book is consistent with the chapter crates.");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destination_new_folder_accepted() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("target").join("site");
+        assert_eq!(site_destination(root.path(), &dest).unwrap(), dest);
+    }
+
+    #[test]
+    fn destination_earlier_site_accepted() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("site");
+        std::fs::create_dir(&dest).unwrap();
+        std::fs::write(dest.join(".nojekyll"), "").unwrap();
+        std::fs::write(dest.join("index.html"), "").unwrap();
+        assert!(site_destination(root.path(), &dest).is_ok());
+    }
+
+    #[test]
+    fn destination_workspace_root_rejected() {
+        let root = tempfile::tempdir().unwrap();
+        let err = site_destination(root.path(), root.path()).unwrap_err().to_string();
+        assert!(err.contains("contains the workspace"), "{err}");
+    }
+
+    #[test]
+    fn destination_parent_of_root_rejected() {
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("repo");
+        std::fs::create_dir(&root).unwrap();
+        let err = site_destination(&root, outer.path()).unwrap_err().to_string();
+        assert!(err.contains("contains the workspace"), "{err}");
+    }
+
+    #[test]
+    fn destination_inside_sources_rejected() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("book")).unwrap();
+        let err = site_destination(root.path(), &root.path().join("book").join("site")).unwrap_err().to_string();
+        assert!(err.contains("inside the book's sources"), "{err}");
+    }
+
+    #[test]
+    fn destination_with_other_files_rejected() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("notes");
+        std::fs::create_dir(&dest).unwrap();
+        std::fs::write(dest.join("todo.txt"), "keep me").unwrap();
+        let err = site_destination(root.path(), &dest).unwrap_err().to_string();
+        assert!(err.contains("other files"), "{err}");
+    }
 }

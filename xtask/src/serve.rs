@@ -27,7 +27,8 @@ const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Serves the files of `site` on `address` (for example `127.0.0.1:3000`)
 /// until the process is stopped.
 pub fn serve(site: &Path, address: &str) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(address).with_context(|| format!("cannot listen on {address}; pass another --port"))?;
+    let listener =
+        TcpListener::bind(address).with_context(|| format!("cannot listen on {address}; pass another --port"))?;
     println!("Serving {} at http://{address}/ (press Ctrl-C to stop)", site.display());
     accept_until_stopped(&listener, site, &AtomicBool::new(false));
     Ok(())
@@ -42,12 +43,12 @@ pub struct BackgroundServer {
 }
 
 impl BackgroundServer {
-    /// The address the server listens on.
+    /// Returns the address the server listens on.
     pub fn address(&self) -> SocketAddr {
         self.address
     }
 
-    /// The site's root URL, for example `http://127.0.0.1:40213/`.
+    /// Returns the site's root URL, for example `http://127.0.0.1:40213/`.
     pub fn url(&self) -> String {
         format!("http://{}/", self.address)
     }
@@ -84,8 +85,8 @@ pub fn spawn(site: &Path, listener: TcpListener) -> anyhow::Result<BackgroundSer
     Ok(BackgroundServer { address, stop, thread: Some(thread) })
 }
 
-/// Accepts connections and answers each on its own thread until `stop` is
-/// set and one more connection arrives.
+/// Accepts connections and handles each on its own thread until `stop`
+/// is set and one more connection arrives.
 fn accept_until_stopped(listener: &TcpListener, site: &Path, stop: &AtomicBool) {
     for stream in listener.incoming() {
         if stop.load(Ordering::Acquire) {
@@ -100,8 +101,8 @@ fn accept_until_stopped(listener: &TcpListener, site: &Path, stop: &AtomicBool) 
         };
         let site = site.to_path_buf();
         let started = std::thread::Builder::new().name("serve connection".into()).spawn(move || {
-            if let Err(err) = answer(stream, &site) {
-                eprintln!("warning: failed to answer a request: {err}");
+            if let Err(err) = handle_connection(stream, &site) {
+                eprintln!("warning: failed to respond to a request: {err}");
             }
         });
         if let Err(err) = started {
@@ -113,12 +114,12 @@ fn accept_until_stopped(listener: &TcpListener, site: &Path, stop: &AtomicBool) 
 /// Reads one request from `stream`, writes the response and closes the
 /// connection. A connection closed or left idle before its first byte is
 /// not an error: browsers open spare connections they may never use.
-fn answer(mut stream: TcpStream, site: &Path) -> io::Result<()> {
+fn handle_connection(mut stream: TcpStream, site: &Path) -> io::Result<()> {
     stream.set_read_timeout(Some(READ_TIMEOUT))?;
     let Some(head) = read_request_head(&mut stream)? else {
         return Ok(());
     };
-    let response = respond(&head, site);
+    let response = build_response(&head, site);
     let mut message = format!(
         "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
         response.status,
@@ -143,11 +144,18 @@ fn read_request_head(stream: &mut TcpStream) -> io::Result<Option<String>> {
     let mut buffer = [0u8; 4096];
     while !head.windows(4).any(|window| window == b"\r\n\r\n") {
         if head.len() > MAX_REQUEST_HEAD {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("request headers exceed {MAX_REQUEST_HEAD} bytes")));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("request headers exceed {MAX_REQUEST_HEAD} bytes"),
+            ));
         }
         let read = match stream.read(&mut buffer) {
             Ok(read) => read,
-            Err(err) if head.is_empty() && matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
+            Err(err)
+                if head.is_empty() && matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) =>
+            {
+                return Ok(None)
+            }
             Err(err) => return Err(err),
         };
         if read == 0 {
@@ -168,11 +176,15 @@ struct Response {
 }
 
 /// Builds the response to a request whose line and headers are `head`.
-fn respond(head: &str, site: &Path) -> Response {
+fn build_response(head: &str, site: &Path) -> Response {
     let request_line = head.lines().next().unwrap_or_default();
     let mut parts = request_line.split(' ');
     let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
-        return Response { status: "400 Bad Request", content_type: "text/plain; charset=utf-8", body: b"malformed request line".to_vec() };
+        return Response {
+            status: "400 Bad Request",
+            content_type: "text/plain; charset=utf-8",
+            body: b"malformed request line".to_vec(),
+        };
     };
     if !version.starts_with("HTTP/1.") {
         return Response {
@@ -182,7 +194,11 @@ fn respond(head: &str, site: &Path) -> Response {
         };
     }
     if method != "GET" && method != "HEAD" {
-        return Response { status: "405 Method Not Allowed", content_type: "text/plain; charset=utf-8", body: b"only GET and HEAD are supported".to_vec() };
+        return Response {
+            status: "405 Method Not Allowed",
+            content_type: "text/plain; charset=utf-8",
+            body: b"only GET and HEAD are supported".to_vec(),
+        };
     }
     match resolve(site, target).map(|path| fs::read(&path).map(|body| (path, body))) {
         Some(Ok((path, body))) => Response { status: "200 OK", content_type: content_type(&path), body },
