@@ -195,6 +195,25 @@ fn unrendered_tex_delimiters_reported() {
 }
 
 #[test]
+fn unrendered_inline_tex_reported() {
+    let report = check_damaged("formula-raw-inline.html");
+    assert!(mentions(&report, "visible TeX delimiter"), "{:?}", report.problems);
+}
+
+#[test]
+fn formula_wider_than_column_reported() {
+    let report = check_damaged("formula-too-wide.html");
+    assert!(mentions(&report, "display formula 3"), "{:?}", report.problems);
+}
+
+#[test]
+fn dollar_prices_not_reported() {
+    // `\$2` in the Markdown is a price and `$HOME` in code is verbatim; neither is TeX.
+    let report = check_damaged("dollar-prices.html");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+#[test]
 fn missing_katex_stylesheet_reported() {
     let report = check_damaged("formula-no-stylesheet.html");
     assert!(mentions(&report, "KaTeX_Main font is not loaded"), "{:?}", report.problems);

@@ -41,6 +41,14 @@ function checkFormulas(main, problems) {
   if (flat.length > 0) {
     problems.push(`${flat.length} of ${formulas.length} formulas have zero size, first: ${formulaSource(flat[0])}`);
   }
+  // A display formula wider than the text column is cut off or needs
+  // sideways scrolling; it should be split into lines.
+  for (const display of main.querySelectorAll('.katex-display')) {
+    if (display.scrollWidth > display.clientWidth + 1) {
+      problems.push(`display formula ${display.scrollWidth} px wide in a ${display.clientWidth} px column: ` +
+        formulaSource(display));
+    }
+  }
   for (const error of main.querySelectorAll('.katex-error')) {
     problems.push(`KaTeX error element: ${excerpt(error.getAttribute('title') || error.textContent)}`);
   }
@@ -57,8 +65,8 @@ function checkFormulas(main, problems) {
   return formulas.length;
 }
 
-// Reports `$` characters in the visible text outside code and formulas:
-// they are TeX delimiters that the build left unrendered.
+// Reports `$` characters in the visible text outside code and formulas
+// that are not prices: they are TeX delimiters the build left unrendered.
 function checkDelimiters(main, problems) {
   const skipped = 'code, pre, script, style, .katex, .katex-display';
   const blocks = new Map();
@@ -71,8 +79,11 @@ function checkDelimiters(main, problems) {
     const block = parent.closest('p, li, td, th, h1, h2, h3, h4, h5, h6, blockquote, figcaption, dd, dt') || parent;
     blocks.set(block, (blocks.get(block) || '') + node.textContent);
   }
+  // A `$` right before an amount that ends at a space or punctuation is a
+  // price written `\$2` in the Markdown; any other `$` opens or closes TeX.
+  const price = /\$\d+(?:[.,]\d+)*(?=$|[\s.,;:!?)])/g;
   for (const text of blocks.values()) {
-    if (text.includes('$')) {
+    if (text.replace(price, '').includes('$')) {
       problems.push(`visible TeX delimiter \`$\` outside code: "${excerpt(text)}"`);
     }
   }

@@ -178,6 +178,12 @@ fn build_damaged(book: &Path, pages: &[String]) -> anyhow::Result<(PathBuf, Vec<
         "<span class=\"katex-error\" title=\"ParseError: KaTeX parse error: Undefined control sequence: \\yhatt\" \
                        style=\"color:#cc0000\">\\yhatt_1</span> <span class=\"katex\">";
     let raw_tex = "<main><p>The loss is $$L = -\\ln \\hat{y}_2$$ for this example.</p>";
+    let raw_inline = "<main><p>The first output is $\\hat{y}_1 = 0.5$ here.</p>";
+    let prices = "<main><p>A cloud GPU costs $2 an hour, or $3.50 with storage; \
+                  <code>$HOME/.cargo</code> holds the tools.</p>";
+    let wide = "<main><p><span class=\"katex-display\"><span class=\"katex\">\
+                <span class=\"katex-html\" style=\"display:inline-block;width:3000px\">L = 1</span>\
+                </span></span></p>";
     let outside = "<main><p><img src=\"http://example.invalid/figure.svg\" alt=\"A figure from another host\"></p>";
 
     let damaged: Vec<(&'static str, &String, String)> = vec![
@@ -197,6 +203,9 @@ fn build_damaged(book: &Path, pages: &[String]) -> anyhow::Result<(PathBuf, Vec<
             )?,
         ),
         ("formula-raw-tex.html", &formula_page, replace_first(&formula_html, "<main>", raw_tex, &formula_page)?),
+        ("formula-raw-inline.html", &formula_page, replace_first(&formula_html, "<main>", raw_inline, &formula_page)?),
+        ("dollar-prices.html", &formula_page, replace_first(&formula_html, "<main>", prices, &formula_page)?),
+        ("formula-too-wide.html", &formula_page, replace_first(&formula_html, "<main>", wide, &formula_page)?),
         (
             "formula-no-stylesheet.html",
             &formula_page,

@@ -24,11 +24,11 @@ pub fn write_all(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
         if let Some(write_figures) = chapter.write_figures {
             let dir = root.join("book").join("figures");
-            let staging = tempfile::tempdir()?;
+            let staging = tempfile::tempdir().context("creating a temporary folder for the figures")?;
             for figure in write_figures(staging.path()).with_context(|| format!("drawing the figures of {}", chapter.package))? {
                 let name = figure.file_name().context("figure path has no file name")?;
                 let target = dir.join(name);
-                write_if_changed(&target, &fs::read(&figure)?)?;
+                write_if_changed(&target, &read(&figure)?)?;
                 written.push(target);
             }
         }
@@ -57,10 +57,10 @@ pub fn check_all(root: &Path) -> anyhow::Result<Vec<StaleFile>> {
         compare(root.join(chapter.output_path()), text.as_bytes());
 
         if let Some(write_figures) = chapter.write_figures {
-            let staging = tempfile::tempdir()?;
+            let staging = tempfile::tempdir().context("creating a temporary folder for the figures")?;
             for figure in write_figures(staging.path()).with_context(|| format!("drawing the figures of {}", chapter.package))? {
                 let name = figure.file_name().context("figure path has no file name")?;
-                compare(root.join("book").join("figures").join(name), &fs::read(&figure)?);
+                compare(root.join("book").join("figures").join(name), &read(&figure)?);
             }
         }
     }
@@ -75,9 +75,14 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         return Ok(());
     }
     let dir = path.parent().context("output path has no parent folder")?;
-    fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut file, bytes)?;
+    fs::create_dir_all(dir).with_context(|| format!("creating {}; check that it is writable", dir.display()))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a temporary file in {}; check that it is writable", dir.display()))?;
+    std::io::Write::write_all(&mut file, bytes).with_context(|| format!("writing {}", file.path().display()))?;
     file.persist(path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("reading the figure {}", path.display()))
 }

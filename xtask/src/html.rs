@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::Path;
 
+use anyhow::Context;
 use regex::Regex;
 
 /// One problem found in a built page.
@@ -58,21 +59,60 @@ fn excerpt(text: &str, at: usize) -> String {
     text[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Checks every chapter page of a built site (`print.html` included).
+/// Checks every chapter page of a built site (`print.html` included): its
+/// text with [`check_page_html`] and its links with [`check_links`].
 pub fn check_site(site: &Path) -> anyhow::Result<Vec<HtmlProblem>> {
     let mut problems = Vec::new();
-    for entry in fs::read_dir(site)? {
-        let path = entry?.path();
+    let listing = fs::read_dir(site).with_context(|| format!("listing the built site {}", site.display()))?;
+    for entry in listing {
+        let path = entry.with_context(|| format!("listing the built site {}", site.display()))?.path();
         if path.extension().is_some_and(|e| e == "html") {
             let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            // mdBook's 404 page and table-of-contents fragment have no chapter text.
+            // mdBook's 404 page resolves its links against the published
+            // address, and the table-of-contents fragment has no chapter text.
             if name == "404.html" || name == "toc.html" {
                 continue;
             }
-            problems.extend(check_page_html(&name, &fs::read_to_string(&path)?));
+            let html = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            problems.extend(check_page_html(&name, &html));
+            problems.extend(check_links(site, &name, &html));
         }
     }
     Ok(problems)
+}
+
+/// Returns the links of `html` (the page `page` of the site in `site`) that
+/// lead nowhere: a local file that does not exist, or a `#fragment` that no
+/// element of its target page has as its `id`. Links to other hosts are not
+/// followed, since the book is checked offline.
+pub fn check_links(site: &Path, page: &str, html: &str) -> Vec<HtmlProblem> {
+    let href = Regex::new(r#"<a\s[^>]*?href="([^"]*)""#).expect("valid regex");
+    let scheme = Regex::new(r"^[A-Za-z][A-Za-z0-9+.-]*:").expect("valid regex");
+    let mut problems = Vec::new();
+    for caps in href.captures_iter(html) {
+        let link = caps[1].replace("&amp;", "&");
+        if scheme.is_match(&link) || link.starts_with("//") {
+            continue;
+        }
+        let (file, fragment) = link.split_once('#').unwrap_or((&link, ""));
+        let file = file.split('?').next().unwrap_or_default();
+        let target_name = if file.is_empty() { page.to_owned() } else { file.to_owned() };
+        let mut target = site.join(&target_name);
+        if file.ends_with('/') || target.is_dir() {
+            target = target.join("index.html");
+        }
+        let problem = match fs::read_to_string(&target) {
+            Err(_) => Some(format!("links to `{link}`, but the site has no {target_name}")),
+            Ok(text) if !fragment.is_empty() && !text.contains(&format!("id=\"{fragment}\"")) => {
+                Some(format!("links to `{link}`, but {target_name} has no element with id `{fragment}`"))
+            }
+            Ok(_) => None,
+        };
+        if let Some(problem) = problem {
+            problems.push(HtmlProblem { page: page.to_owned(), problem });
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -95,6 +135,41 @@ mod tests {
     fn price_and_code_pass() {
         let html = "<p>It costs $2 and $3 a month.</p><pre><code>echo $HOME $$</code></pre>";
         assert!(check_page_html("p.html", html).is_empty());
+    }
+
+    fn site_with(pages: &[(&str, &str)]) -> tempfile::TempDir {
+        let site = tempfile::tempdir().unwrap();
+        for (name, html) in pages {
+            fs::write(site.path().join(name), html).unwrap();
+        }
+        site
+    }
+
+    #[test]
+    fn resolving_links_pass() {
+        let site = site_with(&[
+            ("a.html", r##"<h2 id="adam">Adam</h2><a href="b.html#loss">loss</a> <a href="#adam">up</a>"##),
+            ("b.html", r#"<h2 id="loss">Loss</h2><a href="https://example.invalid/x#y">out</a>"#),
+        ]);
+        let html = fs::read_to_string(site.path().join("a.html")).unwrap();
+        assert_eq!(check_links(site.path(), "a.html", &html), vec![]);
+    }
+
+    #[test]
+    fn missing_page_link_detected() {
+        let site = site_with(&[("a.html", r#"<a href="ch09.html">next</a>"#)]);
+        let problems = check_links(site.path(), "a.html", r#"<a href="ch09.html">next</a>"#);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].problem.contains("no ch09.html"), "{problems:?}");
+    }
+
+    #[test]
+    fn missing_fragment_detected() {
+        let html = r##"<h2 id="adam">Adam</h2><a class="x" href="#adamw">see</a>"##;
+        let site = site_with(&[("a.html", html)]);
+        let problems = check_links(site.path(), "a.html", html);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].problem.contains("no element with id `adamw`"), "{problems:?}");
     }
 
     #[test]

@@ -98,7 +98,10 @@ fn site_destination(root: &Path, dest: &Path) -> anyhow::Result<PathBuf> {
         bail!("--dest {} is a file; pass a folder", dest.display());
     }
     if resolved.is_dir() {
-        let empty = std::fs::read_dir(&resolved)?.next().is_none();
+        let empty = std::fs::read_dir(&resolved)
+            .with_context(|| format!("listing --dest {}; pass a folder you can read", dest.display()))?
+            .next()
+            .is_none();
         // mdBook writes .nojekyll and index.html into every site it builds.
         let earlier_site = resolved.join(".nojekyll").is_file() && resolved.join("index.html").is_file();
         if !empty && !earlier_site {
@@ -124,7 +127,7 @@ fn check(root: &std::path::Path) -> anyhow::Result<()> {
     }
     for chapter in xtask::chapters() {
         let page = root.join("book").join(chapter.page);
-        let markdown = std::fs::read_to_string(&page)?;
+        let markdown = std::fs::read_to_string(&page).with_context(|| format!("reading {}", page.display()))?;
         let output = (chapter.report)()?;
         for unknown in numbers::check_page(&markdown, &output) {
             problems.push(format!(
@@ -137,7 +140,7 @@ fn check(root: &std::path::Path) -> anyhow::Result<()> {
             ));
         }
     }
-    let site = tempfile::tempdir()?;
+    let site = tempfile::tempdir().context("creating a temporary folder for the book")?;
     book::build(root, site.path())?;
     for problem in html::check_site(site.path())? {
         problems.push(format!("{}: {}", problem.page, problem.problem));
