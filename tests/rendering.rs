@@ -57,7 +57,9 @@ fn katex_display(formula: &str) -> String {
 
 #[test]
 fn underscores_in_math_not_emphasis() {
-    let test = TestBook::new("# Cases\n\nThe fit $\\hat{y}_{i} = w_{1} x_{i} + b$ and the product $a*b*c$ and $x_1 y_1 + x_2 y_2$.\n");
+    let test = TestBook::new(
+        "# Cases\n\nThe fit $\\hat{y}_{i} = w_{1} x_{i} + b$ and the product $a*b*c$ and $x_1 y_1 + x_2 y_2$.\n",
+    );
     let html = test.page_html();
     let main = main_content(&html);
     assert!(!main.contains("<em>"), "math became emphasis: {main}");

@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+/// Writes a chapter's figures into a folder and returns their paths.
+pub type FigureWriter = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
+
 /// One chapter: a page in `book/` and the crate that computes its numbers.
 pub struct Chapter {
     /// Package name, as in `cargo run -p ch04`.
@@ -14,7 +17,7 @@ pub struct Chapter {
     pub report: fn() -> anyhow::Result<String>,
     /// Writes the chapter's figures into a folder and returns their paths,
     /// or `None` for a chapter without generated figures.
-    pub write_figures: Option<fn(&Path) -> anyhow::Result<Vec<PathBuf>>>,
+    pub write_figures: Option<FigureWriter>,
 }
 
 impl Chapter {
@@ -50,7 +53,7 @@ pub fn chapters() -> Vec<Chapter> {
             package: "ch04",
             page: "ch04-backpropagation.md",
             report: || Ok(ch04::report()?),
-            write_figures: Some(|dir| Ok(ch04::figures::write_figures(dir)?)),
+            write_figures: Some(ch04::figures::write_figures),
         },
         Chapter {
             package: "ch05",

@@ -25,7 +25,9 @@ pub fn write_all(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         if let Some(write_figures) = chapter.write_figures {
             let dir = root.join("book").join("figures");
             let staging = tempfile::tempdir().context("creating a temporary folder for the figures")?;
-            for figure in write_figures(staging.path()).with_context(|| format!("drawing the figures of {}", chapter.package))? {
+            for figure in
+                write_figures(staging.path()).with_context(|| format!("drawing the figures of {}", chapter.package))?
+            {
                 let name = figure.file_name().context("figure path has no file name")?;
                 let target = dir.join(name);
                 write_if_changed(&target, &read(&figure)?)?;
@@ -58,7 +60,9 @@ pub fn check_all(root: &Path) -> anyhow::Result<Vec<StaleFile>> {
 
         if let Some(write_figures) = chapter.write_figures {
             let staging = tempfile::tempdir().context("creating a temporary folder for the figures")?;
-            for figure in write_figures(staging.path()).with_context(|| format!("drawing the figures of {}", chapter.package))? {
+            for figure in
+                write_figures(staging.path()).with_context(|| format!("drawing the figures of {}", chapter.package))?
+            {
                 let name = figure.file_name().context("figure path has no file name")?;
                 compare(root.join("book").join("figures").join(name), &read(&figure)?);
             }

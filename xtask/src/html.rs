@@ -18,14 +18,12 @@ pub struct HtmlProblem {
 /// `<script>` and `<style>`, with tags removed and entities for `$`, `<`,
 /// `>` and `&` decoded.
 pub fn visible_text_outside_code(html: &str) -> String {
-    let hidden = Regex::new(r"(?is)<(code|pre|script|style|head)\b.*?</(code|pre|script|style|head)>").expect("valid regex");
+    let hidden =
+        Regex::new(r"(?is)<(code|pre|script|style|head)\b.*?</(code|pre|script|style|head)>").expect("valid regex");
     let tag = Regex::new(r"(?s)<[^>]*>").expect("valid regex");
     let text = hidden.replace_all(html, " ");
     let text = tag.replace_all(&text, " ");
-    text.replace("&#36;", "$")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    text.replace("&#36;", "$").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
 /// Returns the problems of one built page: a `katex-error` element, an

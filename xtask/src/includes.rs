@@ -74,7 +74,9 @@ fn check_selector(contents: &str, selector: &str) -> Option<String> {
     let begin_line = contents.lines().position(|l| begin.is_match(l));
     let end_line = contents.lines().position(|l| end.is_match(l));
     match (begin_line, end_line) {
-        (None, _) => Some(format!("anchor `{selector}` not found; add `ANCHOR: {selector}` and `ANCHOR_END: {selector}` comments")),
+        (None, _) => Some(format!(
+            "anchor `{selector}` not found; add `ANCHOR: {selector}` and `ANCHOR_END: {selector}` comments"
+        )),
         (Some(_), None) => Some(format!("anchor `{selector}` has no `ANCHOR_END: {selector}`")),
         (Some(b), Some(e)) if e <= b + 1 => Some(format!("anchor `{selector}` selects no lines")),
         _ => None,
@@ -104,7 +106,11 @@ mod tests {
     use super::*;
 
     fn page_with(dir: &Path, directive: &str) -> Vec<BrokenInclude> {
-        fs::write(dir.join("code.rs"), "// ANCHOR: step\nfn step() {}\n// ANCHOR_END: step\n// ANCHOR: empty\n// ANCHOR_END: empty\n").unwrap();
+        fs::write(
+            dir.join("code.rs"),
+            "// ANCHOR: step\nfn step() {}\n// ANCHOR_END: step\n// ANCHOR: empty\n// ANCHOR_END: empty\n",
+        )
+        .unwrap();
         let page = dir.join("page.md");
         check_page(&page, &format!("Text\n\n{directive}\n"))
     }

@@ -7,8 +7,8 @@
 
 use anyhow::bail;
 use mdbook_katex::cfg::get_config;
-use mdbook_katex::scan::Delimiter;
 use mdbook_katex::preprocess::{get_render_tasks, ExtraOpts, Render};
+use mdbook_katex::scan::Delimiter;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
@@ -38,7 +38,10 @@ impl Preprocessor for CheckedKatex {
             // mdbook-katex panics on a missing macros file, so check first.
             let path = ctx.root.join(macros);
             if !path.is_file() {
-                bail!("KaTeX macros file {} not found; create it or fix `macros` in [preprocessor.katex] of book.toml", path.display());
+                bail!(
+                    "KaTeX macros file {} not found; create it or fix `macros` in [preprocessor.katex] of book.toml",
+                    path.display()
+                );
             }
         }
         let (inline_opts, display_opts) = cfg.build_opts(&ctx.root);
@@ -46,11 +49,8 @@ impl Preprocessor for CheckedKatex {
 
         let mut failures = Vec::new();
         book.for_each_chapter_mut(|chapter| {
-            let page = chapter
-                .source_path
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| chapter.name.clone());
+            let page =
+                chapter.source_path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| chapter.name.clone());
             let mut rendered = String::with_capacity(chapter.content.len());
             for task in get_render_tasks(&chapter.content, "", &extra) {
                 let (formula, opts) = match task {
@@ -76,10 +76,8 @@ impl Preprocessor for CheckedKatex {
         });
 
         if !failures.is_empty() {
-            let list: Vec<String> = failures
-                .iter()
-                .map(|f| format!("  {}: `{}`: {}", f.page, f.formula, f.message))
-                .collect();
+            let list: Vec<String> =
+                failures.iter().map(|f| format!("  {}: `{}`: {}", f.page, f.formula, f.message)).collect();
             bail!(
                 "KaTeX could not render {} formula(s); fix the TeX or add a macro to the macros file:\n{}",
                 failures.len(),

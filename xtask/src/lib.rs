@@ -21,8 +21,5 @@ use std::path::PathBuf;
 /// Returns the workspace root: the folder holding `book.toml`.
 pub fn workspace_root() -> PathBuf {
     // CARGO_MANIFEST_DIR is xtask/, one level below the root.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask/ has a parent folder")
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask/ has a parent folder").to_path_buf()
 }

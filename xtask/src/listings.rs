@@ -22,7 +22,8 @@ impl Preprocessor for ListingSources {
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> mdbook_preprocessor::errors::Result<Book> {
         let src = PathBuf::from(&ctx.config.book.src);
         book.for_each_chapter_mut(|chapter| {
-            let page_dir = chapter.source_path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
+            let page_dir =
+                chapter.source_path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
             chapter.content = caption_listings(&chapter.content, &src.join(page_dir));
         });
         Ok(book)
@@ -33,7 +34,8 @@ impl Preprocessor for ListingSources {
 /// that consists of one include directive. `page_dir` is the page's folder
 /// relative to the workspace root, which include paths are relative to.
 pub fn caption_listings(markdown: &str, page_dir: &Path) -> String {
-    let listing = Regex::new(r"(?m)^(```[^\n]*\n)\{\{#(?:include|rustdoc_include) ([^}:\s]+)[^}]*\}\}\n```").expect("valid regex");
+    let listing = Regex::new(r"(?m)^(```[^\n]*\n)\{\{#(?:include|rustdoc_include) ([^}:\s]+)[^}]*\}\}\n```")
+        .expect("valid regex");
     listing
         .replace_all(markdown, |caps: &Captures| {
             let path = normalise(&page_dir.join(&caps[2]));
@@ -65,7 +67,10 @@ mod tests {
     fn caption_names_workspace_path() {
         let page = "Text\n\n```rust\n{{#include ../chapters/ch04/src/lib.rs:sigmoid_prime}}\n```\n";
         let captioned = caption_listings(page, Path::new("book"));
-        assert!(captioned.contains("<p class=\"listing-source\"><code>chapters/ch04/src/lib.rs</code></p>"), "{captioned}");
+        assert!(
+            captioned.contains("<p class=\"listing-source\"><code>chapters/ch04/src/lib.rs</code></p>"),
+            "{captioned}"
+        );
         assert!(captioned.ends_with("```rust\n{{#include ../chapters/ch04/src/lib.rs:sigmoid_prime}}\n```\n"));
     }
 

@@ -70,20 +70,18 @@ fn blank_non_prose(markdown: &str) -> String {
     let patterns = [
         r"(?ms)^\s*```.*?^\s*```[^\n]*$", // fenced code blocks
         r"(?ms)^\s*~~~.*?^\s*~~~[^\n]*$",
-        r"`[^`\n]*`",                  // inline code
-        r"\{\{#[^}]*\}\}",             // mdBook directives
-        r"(?s)<!--.*?-->",             // HTML comments
-        r"\]\([^)]*\)",                // link and image targets
+        r"`[^`\n]*`",                 // inline code
+        r"\{\{#[^}]*\}\}",            // mdBook directives
+        r"(?s)<!--.*?-->",            // HTML comments
+        r"\]\([^)]*\)",               // link and image targets
         r"(?m)^\[[^\]]+\]:\s*\S+.*$", // reference definitions
-        r"</?[A-Za-z][^>]*>",          // HTML tags
-        r"https?://\S+",               // bare URLs
+        r"</?[A-Za-z][^>]*>",         // HTML tags
+        r"https?://\S+",              // bare URLs
     ];
     let mut text = markdown.to_owned();
     for pattern in patterns {
         let re = Regex::new(pattern).expect("valid regex");
-        text = re
-            .replace_all(&text, |caps: &regex::Captures| blank(&caps[0]))
-            .into_owned();
+        text = re.replace_all(&text, |caps: &regex::Captures| blank(&caps[0])).into_owned();
     }
     text
 }
@@ -94,9 +92,7 @@ fn blank_tex_scripts(formula: &str) -> String {
     let script = Regex::new(r"[_^](?:\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|.)").expect("valid regex");
     let command = Regex::new(r"\\[A-Za-z]+").expect("valid regex");
     let text = script.replace_all(formula, |caps: &regex::Captures| blank(&caps[0]));
-    command
-        .replace_all(&text, |caps: &regex::Captures| blank(&caps[0]))
-        .into_owned()
+    command.replace_all(&text, |caps: &regex::Captures| blank(&caps[0])).into_owned()
 }
 
 fn blank(text: &str) -> String {

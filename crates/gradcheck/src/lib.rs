@@ -41,10 +41,7 @@ pub fn relative_error(a: f64, b: f64) -> f64 {
 /// Panics when the lengths differ, because that is a bug in the test.
 pub fn max_relative_error(a: &[f64], b: &[f64]) -> f64 {
     assert_eq!(a.len(), b.len(), "gradient lengths differ");
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| relative_error(x, y))
-        .fold(0.0, f64::max)
+    a.iter().zip(b).map(|(&x, &y)| relative_error(x, y)).fold(0.0, f64::max)
 }
 
 /// Returns the largest absolute difference over two equally long slices.
@@ -84,10 +81,7 @@ pub fn candle_gradients(
         .enumerate()
         .map(|(index, var)| {
             let grad = grads.get(var.as_tensor()).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "parameter {index} (shape {:?}) received no gradient from backward",
-                    var.shape()
-                )
+                anyhow::anyhow!("parameter {index} (shape {:?}) received no gradient from backward", var.shape())
             })?;
             Ok(grad.flatten_all()?.to_vec1::<f64>()?)
         })
