@@ -13,15 +13,31 @@ use plotters::prelude::*;
 use crate::regression::{self, X, Y};
 use crate::{mse, mse_gradient, predict, PREDICTIONS, TARGETS};
 
-/// Width and height of every figure, in pixels.
-const SIZE: (u32, u32) = (640, 420);
+/// Width and height of every figure, in pixels. The book shows figures at
+/// the 880 px width of its text column, so they are drawn at that width and
+/// the browser does not rescale them.
+const SIZE: (u32, u32) = (880, 540);
 
 /// Font of titles, axis descriptions and legends. Without plotters' `ttf`
 /// feature the SVG names the family and the browser picks the face.
 const FONT: &str = "sans-serif";
 
-/// Number of line segments of a drawn curve.
-const CURVE_SEGMENTS: usize = 240;
+/// Font sizes in CSS pixels, next to the book's 16 px body text.
+const TITLE_PX: f64 = 18.0;
+const AXIS_DESC_PX: f64 = 16.0;
+const TICK_LABEL_PX: f64 = 14.0;
+const LEGEND_PX: f64 = 15.0;
+
+/// Number of line segments of a drawn curve, about 13 px each. The SVG
+/// backend rounds every point to whole pixels, so much shorter segments would
+/// each bend the curve visibly.
+const CURVE_SEGMENTS: usize = 60;
+
+/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
+/// font of size s as `font-size="s / 1.24"`.
+fn font_size(css_px: f64) -> f64 {
+    css_px * 1.24
+}
 
 /// Writes the chapter's figures into `dir`, creating it if needed, and
 /// returns their paths.
@@ -64,10 +80,10 @@ fn draw_single_prediction(path: &Path) -> anyhow::Result<()> {
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption("MSE of the worked example as a function of ŷ₁", (FONT, 20))
+        .caption("MSE of the worked example as a function of ŷ₁", (FONT, font_size(TITLE_PX)))
         .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(56)
+        .x_label_area_size(52)
+        .y_label_area_size(64)
         .build_cartesian_2d(x_min..x_max, 0.0..2.75)?;
     chart
         .configure_mesh()
@@ -75,8 +91,8 @@ fn draw_single_prediction(path: &Path) -> anyhow::Result<()> {
         .y_desc("L = MSE")
         .x_label_formatter(&|v| num(*v))
         .y_label_formatter(&|v| num(*v))
-        .axis_desc_style((FONT, 16))
-        .label_style((FONT, 13))
+        .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+        .label_style((FONT, font_size(TICK_LABEL_PX)))
         .light_line_style(BLACK.mix(0.04))
         .draw()?;
 
@@ -100,7 +116,7 @@ fn draw_single_prediction(path: &Path) -> anyhow::Result<()> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperMiddle)
-        .label_font((FONT, 13))
+        .label_font((FONT, font_size(LEGEND_PX)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()?;
@@ -119,10 +135,10 @@ fn draw_fit_residuals(path: &Path) -> anyhow::Result<()> {
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption("Least-squares line and its residuals", (FONT, 20))
+        .caption("Least-squares line and its residuals", (FONT, font_size(TITLE_PX)))
         .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(56)
+        .x_label_area_size(52)
+        .y_label_area_size(64)
         .build_cartesian_2d(x_min..x_max, 0.0..10.0)?;
     chart
         .configure_mesh()
@@ -130,8 +146,8 @@ fn draw_fit_residuals(path: &Path) -> anyhow::Result<()> {
         .y_desc("target y")
         .x_label_formatter(&|v| num(*v))
         .y_label_formatter(&|v| num(*v))
-        .axis_desc_style((FONT, 16))
-        .label_style((FONT, 13))
+        .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+        .label_style((FONT, font_size(TICK_LABEL_PX)))
         .light_line_style(BLACK.mix(0.04))
         .draw()?;
 
@@ -156,7 +172,7 @@ fn draw_fit_residuals(path: &Path) -> anyhow::Result<()> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
-        .label_font((FONT, 13))
+        .label_font((FONT, font_size(LEGEND_PX)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()?;

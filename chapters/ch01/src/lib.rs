@@ -49,6 +49,12 @@ pub enum Error {
     /// The normal equations have no unique solution.
     #[error("all {count} x values equal {value}, so XᵀX is singular and the slope is undetermined; pass at least two distinct x values")]
     SingularDesign { count: usize, value: f64 },
+    /// A gradient does not have one entry per parameter.
+    #[error("length mismatch: {parameters} parameters θ but {gradient} gradient entries; pass one gradient entry per parameter")]
+    GradientLength { parameters: usize, gradient: usize },
+    /// A design matrix does not fit the parameters or the targets.
+    #[error("shape mismatch: design matrix X has shape ({rows}, {columns}) but θ has {parameters} entries and y has {targets}; pass X of shape ({targets}, {parameters}) with rows [xᵢ, 1]")]
+    DesignShape { rows: usize, columns: usize, parameters: usize, targets: usize },
     /// Gradient descent produced a non-finite loss.
     #[error("gradient descent diverged: the loss is {loss} after {iteration} iterations with learning rate α = {learning_rate}; use a smaller α")]
     Diverged { iteration: usize, loss: f64, learning_rate: f64 },
@@ -97,7 +103,7 @@ pub fn check_lengths(left_name: &'static str, left: &[f64], right_name: &'static
     Ok(())
 }
 
-fn check_not_empty(name: &'static str, values: &[f64]) -> Result<()> {
+pub(crate) fn check_not_empty(name: &'static str, values: &[f64]) -> Result<()> {
     if values.is_empty() {
         return Err(Error::Empty { name });
     }
@@ -217,6 +223,30 @@ pub fn linear_mse_gradient(theta: [f64; 2], x: &[f64], y: &[f64]) -> Result<[f64
 }
 // ANCHOR_END: linear_model
 
+// ANCHOR: gradient_descent_step
+/// Takes one gradient-descent step θ ← θ − α ∇L(θ) and returns the new parameters.
+///
+/// `theta` and `gradient` have the same length n (any n), and `alpha` must be a
+/// positive finite learning rate. This is the book's one implementation of the
+/// update rule: chapter 1 fits a line with it, chapter 3 derives which α make it
+/// converge, and chapter 4 updates the weights of a layer with it.
+pub fn gradient_descent_step(theta: &[f64], gradient: &[f64], alpha: f64) -> Result<Vec<f64>> {
+    if theta.len() != gradient.len() {
+        return Err(Error::GradientLength { parameters: theta.len(), gradient: gradient.len() });
+    }
+    check_learning_rate(alpha)?;
+    Ok(theta.iter().zip(gradient).map(|(t, g)| t - alpha * g).collect())
+}
+// ANCHOR_END: gradient_descent_step
+
+/// Returns `Ok(())` when the learning rate α is positive and finite.
+pub(crate) fn check_learning_rate(alpha: f64) -> Result<()> {
+    if !(alpha.is_finite() && alpha > 0.0) {
+        return Err(Error::InvalidParameter { name: "learning rate α", value: alpha, fix: "pass a finite α > 0" });
+    }
+    Ok(())
+}
+
 // ANCHOR: gaussian_nll
 /// Computes the negative log-likelihood of targets y under the model yᵢ = ŷᵢ + εᵢ with
 /// independent noise εᵢ ~ N(0, σ²):
@@ -236,6 +266,32 @@ pub fn gaussian_negative_log_likelihood(y_hat: &[f64], y: &[f64], sigma: f64) ->
 }
 // ANCHOR_END: gaussian_nll
 
+// ANCHOR: noise_variance
+/// Computes the derivative of the Gaussian negative log-likelihood with respect to the
+/// noise variance σ², with the predictions held fixed:
+/// ∂(−ln p)/∂σ² = n/(2σ²) − n·MSE/(2σ⁴) = n/(2σ⁴) · (σ² − MSE(ŷ, y)).
+///
+/// It is negative below MSE and positive above it, so the likelihood has its only
+/// maximum in σ² where the derivative is zero, at σ² = MSE.
+pub fn gaussian_nll_variance_derivative(y_hat: &[f64], y: &[f64], variance: f64) -> Result<f64> {
+    if !(variance.is_finite() && variance > 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "noise variance σ²",
+            value: variance,
+            fix: "pass a finite σ² > 0",
+        });
+    }
+    let n = y.len() as f64;
+    Ok(n / (2.0 * variance * variance) * (variance - mse(y_hat, y)?))
+}
+
+/// Returns the maximum-likelihood noise variance σ̂² for fixed predictions: the σ² at
+/// which [`gaussian_nll_variance_derivative`] is zero, which is σ̂² = (1/n) Σᵢ rᵢ² = MSE(ŷ, y).
+pub fn max_likelihood_variance(y_hat: &[f64], y: &[f64]) -> Result<f64> {
+    mse(y_hat, y)
+}
+// ANCHOR_END: noise_variance
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +306,35 @@ mod tests {
     #[test]
     fn residuals_are_target_minus_prediction() {
         assert_eq!(residuals(&[2.5, 0.0], &[3.0, -0.5]).unwrap(), vec![0.5, -0.5]);
+    }
+
+    #[test]
+    fn step_moves_against_gradient() {
+        assert_eq!(gradient_descent_step(&[1.0, 2.0], &[2.0, -4.0], 0.25).unwrap(), vec![0.5, 3.0]);
+    }
+
+    #[test]
+    fn step_rejects_length_mismatch() {
+        let err = gradient_descent_step(&[1.0, 2.0], &[1.0], 0.1).unwrap_err();
+        assert_eq!(err, Error::GradientLength { parameters: 2, gradient: 1 });
+    }
+
+    #[test]
+    fn step_rejects_nonpositive_rate() {
+        let err = gradient_descent_step(&[1.0], &[1.0], 0.0).unwrap_err();
+        assert!(matches!(err, Error::InvalidParameter { name: "learning rate α", value: 0.0, .. }), "{err}");
+    }
+
+    #[test]
+    fn step_rejects_nan_rate() {
+        let err = gradient_descent_step(&[1.0], &[1.0], f64::NAN).unwrap_err();
+        assert!(matches!(err, Error::InvalidParameter { value, .. } if value.is_nan()), "{err:?}");
+    }
+
+    #[test]
+    fn variance_derivative_rejects_zero_variance() {
+        let err = gaussian_nll_variance_derivative(&[1.0], &[1.0], 0.0).unwrap_err();
+        assert!(matches!(err, Error::InvalidParameter { name: "noise variance σ²", .. }), "{err}");
     }
 
     #[test]

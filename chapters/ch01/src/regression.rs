@@ -6,7 +6,10 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::{check_lengths, linear_mse, linear_mse_gradient, Error, Result};
+use crate::{
+    check_learning_rate, check_lengths, check_not_empty, gradient_descent_step, linear_mse, linear_mse_gradient, Error,
+    Result,
+};
 
 /// Inputs x of the chapter's regression example.
 pub const X: [f64; 5] = [0.0, 1.0, 2.0, 3.0, 4.0];
@@ -79,32 +82,44 @@ fn check_inputs(x: &[f64], y: &[f64]) -> Result<()> {
 
 // ANCHOR: matrix_gradient
 /// Computes the gradient of the MSE in matrix form, ∇θ L = (2/n) Xᵀ(Xθ − y).
-/// Shapes: X (n, 2), θ (2,), y (n,) → (2,).
-pub fn matrix_gradient(design: &DMatrix<f64>, theta: [f64; 2], y: &[f64]) -> DVector<f64> {
+/// Shapes: X (n, 2), θ (2,), y (n,) with n ≥ 1 → (2,).
+pub fn matrix_gradient(design: &DMatrix<f64>, theta: [f64; 2], y: &[f64]) -> Result<DVector<f64>> {
+    check_design(design, theta.len(), y)?;
     let n = y.len() as f64;
     let errors = design * DVector::from_column_slice(&theta) - DVector::from_column_slice(y);
-    design.transpose() * errors * (2.0 / n)
+    Ok(design.transpose() * errors * (2.0 / n))
 }
 // ANCHOR_END: matrix_gradient
 
+/// Checks that X has one row per target and one column per parameter, and that
+/// there is at least one target.
+fn check_design(design: &DMatrix<f64>, parameters: usize, y: &[f64]) -> Result<()> {
+    let (rows, columns) = design.shape();
+    if rows != y.len() || columns != parameters {
+        return Err(Error::DesignShape { rows, columns, parameters, targets: y.len() });
+    }
+    check_not_empty("target y", y)
+}
+
 /// Computes the Hessian of the MSE of a line, ∇²θ L = (2/n) XᵀX, shape (2, 2). It does
-/// not depend on θ or y, because the loss is quadratic in θ.
-pub fn hessian(x: &[f64]) -> DMatrix<f64> {
+/// not depend on θ or y, because the loss is quadratic in θ. Fails when x is empty.
+pub fn hessian(x: &[f64]) -> Result<DMatrix<f64>> {
+    check_not_empty("input x", x)?;
     let design = design_matrix(x);
-    design.transpose() * &design * (2.0 / x.len() as f64)
+    Ok(design.transpose() * &design * (2.0 / x.len() as f64))
 }
 
 /// Returns the eigenvalues of [`hessian`], largest first.
-pub fn hessian_eigenvalues(x: &[f64]) -> [f64; 2] {
-    let eigenvalues = hessian(x).symmetric_eigen().eigenvalues;
+pub fn hessian_eigenvalues(x: &[f64]) -> Result<[f64; 2]> {
+    let eigenvalues = hessian(x)?.symmetric_eigen().eigenvalues;
     let (a, b) = (eigenvalues[0], eigenvalues[1]);
-    [a.max(b), a.min(b)]
+    Ok([a.max(b), a.min(b)])
 }
 
 /// Returns 2/λ_max: gradient descent on this quadratic loss converges from
 /// every start exactly when 0 < α < 2/λ_max.
-pub fn stability_bound(x: &[f64]) -> f64 {
-    2.0 / hessian_eigenvalues(x)[0]
+pub fn stability_bound(x: &[f64]) -> Result<f64> {
+    Ok(2.0 / hessian_eigenvalues(x)?[0])
 }
 
 /// The parameters after each step of a gradient-descent run.
@@ -134,20 +149,14 @@ pub fn gradient_descent(
     iterations: usize,
 ) -> Result<GradientDescent> {
     check_inputs(x, y)?;
-    if !(learning_rate.is_finite() && learning_rate > 0.0) {
-        return Err(Error::InvalidParameter {
-            name: "learning rate α",
-            value: learning_rate,
-            fix: "pass a finite α > 0",
-        });
-    }
+    check_learning_rate(learning_rate)?;
 
     let mut theta = theta0;
     let mut run = GradientDescent { thetas: vec![theta], losses: vec![linear_mse(theta, x, y)?] };
 
     for iteration in 1..=iterations {
-        let [dl_dw, dl_db] = linear_mse_gradient(theta, x, y)?;
-        theta = [theta[0] - learning_rate * dl_dw, theta[1] - learning_rate * dl_db];
+        let next = gradient_descent_step(&theta, &linear_mse_gradient(theta, x, y)?, learning_rate)?;
+        theta = [next[0], next[1]];
 
         let loss = linear_mse(theta, x, y)?;
         if !loss.is_finite() {

@@ -6,8 +6,8 @@ use numfmt::{matrix, num, vector};
 
 use crate::regression::{self, INITIAL_THETA, ITERATIONS, LEARNING_RATE, X, Y};
 use crate::{
-    broadcast_mse_mistake, gaussian_negative_log_likelihood, mse, mse_gradient, mse_of_arrays, predict, residuals,
-    rmse, ArrayView, PREDICTIONS, TARGETS,
+    broadcast_mse_mistake, gaussian_negative_log_likelihood, gaussian_nll_variance_derivative, max_likelihood_variance,
+    mse, mse_gradient, mse_of_arrays, predict, residuals, rmse, ArrayView, PREDICTIONS, TARGETS,
 };
 
 /// Noise standard deviation σ of the maximum-likelihood example.
@@ -92,6 +92,29 @@ fn maximum_likelihood(out: &mut String) -> anyhow::Result<()> {
     writeln!(out, "  −ln p(y | ŷ, σ)   = {}", num(gaussian_negative_log_likelihood(y_hat, y, SIGMA)?))?;
     writeln!(out, "  (n/2) ln(2πσ²)    = {}", num(normaliser))?;
     writeln!(out, "  n/(2σ²) · MSE     = {}", num(scaled_mse))?;
+
+    let variance = SIGMA * SIGMA;
+    let sigma_hat_squared = max_likelihood_variance(y_hat, y)?;
+    writeln!(out, "Maximum likelihood in the noise variance σ², with ŷ fixed")?;
+    writeln!(
+        out,
+        "  ∂(−ln p)/∂σ² = n/(2σ⁴) · (σ² − MSE) at σ² = {}: {}",
+        num(variance),
+        num(gaussian_nll_variance_derivative(y_hat, y, variance)?)
+    )?;
+    writeln!(out, "  σ̂² = MSE = {}", num(sigma_hat_squared))?;
+    writeln!(
+        out,
+        "  ∂(−ln p)/∂σ² at σ² = σ̂²: {}",
+        num(gaussian_nll_variance_derivative(y_hat, y, sigma_hat_squared)?)
+    )?;
+    writeln!(
+        out,
+        "  −ln p(y | ŷ, σ̂) = {}, below its value {} at σ = {}",
+        num(gaussian_negative_log_likelihood(y_hat, y, sigma_hat_squared.sqrt())?),
+        num(gaussian_negative_log_likelihood(y_hat, y, SIGMA)?),
+        num(SIGMA)
+    )?;
     Ok(())
 }
 
@@ -116,15 +139,20 @@ fn normal_equations(out: &mut String) -> anyhow::Result<[f64; 2]> {
         writeln!(out, "  {:>2} {:>4} {:>6} {:>8} {:>13}", i + 1, num(X[i]), num(Y[i]), num(y_hat[i]), num(r[i]))?;
     }
     writeln!(out)?;
-    writeln!(out, "  MSE(θ̂) = σ̂² = {}  (σ̂²: the maximum-likelihood noise variance)", num(loss))?;
+    writeln!(out, "  MSE(θ̂) = {}", num(loss))?;
+    writeln!(
+        out,
+        "  σ̂² = {}  (the maximum-likelihood noise variance at θ̂)",
+        num(max_likelihood_variance(&y_hat, &Y)?)
+    )?;
     Ok(fit.theta)
 }
 
 fn gradient_descent(out: &mut String, theta_hat: [f64; 2]) -> anyhow::Result<()> {
     let design = regression::design_matrix(&X);
-    let start_gradient = regression::matrix_gradient(&design, INITIAL_THETA, &Y);
-    let hessian = regression::hessian(&X);
-    let [lambda_max, lambda_min] = regression::hessian_eigenvalues(&X);
+    let start_gradient = regression::matrix_gradient(&design, INITIAL_THETA, &Y)?;
+    let hessian = regression::hessian(&X)?;
+    let [lambda_max, lambda_min] = regression::hessian_eigenvalues(&X)?;
     let run = regression::gradient_descent(&X, &Y, INITIAL_THETA, LEARNING_RATE, ITERATIONS)?;
     let theta = run.theta();
 
@@ -134,7 +162,7 @@ fn gradient_descent(out: &mut String, theta_hat: [f64; 2]) -> anyhow::Result<()>
     writeln!(out, "  ∇θL = (2/n) Xᵀ(Xθ − y) at the start = {}", vector(start_gradient.as_slice()))?;
     writeln!(out, "  Hessian (2/n) XᵀX = {}", matrix(hessian.transpose().as_slice(), 2))?;
     writeln!(out, "  eigenvalues λ_max = {}, λ_min = {}", num(lambda_max), num(lambda_min))?;
-    writeln!(out, "  stable for α < 2/λ_max = {}", num(regression::stability_bound(&X)))?;
+    writeln!(out, "  stable for α < 2/λ_max = {}", num(regression::stability_bound(&X)?))?;
     writeln!(out, "  slowest contraction per step 1 − α·λ_min = {}", num(1.0 - LEARNING_RATE * lambda_min))?;
     writeln!(out)?;
     writeln!(out, "  {:>9} {:>10} {:>10} {:>10}", "iteration", "w", "b", "L(θ)")?;
@@ -158,7 +186,7 @@ fn shape_errors(out: &mut String) -> anyhow::Result<()> {
     writeln!(out)?;
     writeln!(out, "Shape errors: each call returns an error, never a broadcast result or NaN")?;
     writeln!(out, "  ŷ of shape (3, 1) against y of shape (3,), both holding {}:", vector(&values))?;
-    writeln!(out, "    {}", describe(mse_of_arrays(column, target)))?;
+    write_wrapped(out, "    ", ERROR_CONTINUATION, &describe(mse_of_arrays(column, target)))?;
     writeln!(out, "    same values with matching shapes (3,): MSE = {}", num(mse_of_arrays(target, target)?))?;
     writeln!(
         out,
@@ -168,12 +196,16 @@ fn shape_errors(out: &mut String) -> anyhow::Result<()> {
 
     let four_targets = [1.0, 2.0, 3.0, 4.0];
     writeln!(out, "  {} targets against {} predictions:", four_targets.len(), values.len())?;
-    writeln!(out, "    {}", describe(mse(&values, &four_targets)))?;
+    write_wrapped(out, "    ", ERROR_CONTINUATION, &describe(mse(&values, &four_targets)))?;
 
     writeln!(out, "  empty prediction and target:")?;
-    writeln!(out, "    {}", describe(mse(&[], &[])))?;
+    write_wrapped(out, "    ", ERROR_CONTINUATION, &describe(mse(&[], &[])))?;
     Ok(())
 }
+
+/// Start of each further line of a wrapped error message, which lines up
+/// with the text after "    error: ".
+const ERROR_CONTINUATION: &str = "           ";
 
 /// Formats the outcome of a loss call as a line of the report.
 fn describe(result: crate::Result<f64>) -> String {
@@ -181,4 +213,56 @@ fn describe(result: crate::Result<f64>) -> String {
         Ok(loss) => format!("MSE = {}", num(loss)),
         Err(err) => format!("error: {err}"),
     }
+}
+
+/// Widest line the report prints, in characters. Wider lines would need
+/// sideways scrolling in the book's code blocks.
+const MAX_LINE_CHARS: usize = 100;
+
+/// Writes `prefix` and `text` as one line, or as several when one line would
+/// be wider than [`MAX_LINE_CHARS`]. The text breaks at spaces outside
+/// brackets, and each further line starts with `continuation`. A word wider
+/// than the limit stays whole.
+fn write_wrapped(out: &mut String, prefix: &str, continuation: &str, text: &str) -> std::fmt::Result {
+    let mut line = prefix.to_owned();
+    let mut line_has_words = false;
+    for word in words_outside_brackets(text) {
+        let width = line.chars().count() + usize::from(line_has_words) + word.chars().count();
+        if line_has_words && width > MAX_LINE_CHARS {
+            writeln!(out, "{line}")?;
+            line = continuation.to_owned();
+            line_has_words = false;
+        }
+        if line_has_words {
+            line.push(' ');
+        }
+        line.push_str(word);
+        line_has_words = true;
+    }
+    writeln!(out, "{line}")
+}
+
+/// Splits `text` at the spaces that lie outside (…) and […], so that a shape
+/// such as (3, 1) or a vector such as [0.3, 0.8] never breaks across lines.
+fn words_outside_brackets(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut depth = 0_i32;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ' ' if depth <= 0 => {
+                if i > start {
+                    words.push(&text[start..i]);
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < text.len() {
+        words.push(&text[start..]);
+    }
+    words
 }

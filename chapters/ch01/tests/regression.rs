@@ -58,7 +58,7 @@ fn gradient_descent_loss_never_increases() {
 
 #[test]
 fn learning_rate_below_stability_bound() {
-    assert!(LEARNING_RATE < regression::stability_bound(&X));
+    assert!(LEARNING_RATE < regression::stability_bound(&X).unwrap());
 }
 
 #[test]

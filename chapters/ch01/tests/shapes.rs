@@ -2,7 +2,12 @@
 //! empty vectors. Each returns an error instead of a broadcast value or NaN.
 
 use candle_core::{Device, Tensor};
-use ch01::{broadcast_mse_mistake, mse, mse_gradient, mse_of_arrays, residuals, ArrayView, Error, Shape};
+use ch01::regression::{self, X, Y};
+use ch01::{
+    broadcast_mse_mistake, gaussian_nll_variance_derivative, gradient_descent_step, max_likelihood_variance, mse,
+    mse_gradient, mse_of_arrays, residuals, ArrayView, Error, Shape,
+};
+use nalgebra::DMatrix;
 
 const VALUES: [f64; 3] = [1.0, 2.0, 3.0];
 
@@ -94,4 +99,63 @@ fn shape_not_matching_values_rejected() {
     let err = mse_of_arrays(y_hat, y).unwrap_err();
 
     assert!(matches!(err, Error::ShapeSize { expected: 4, actual: 3, .. }), "{err}");
+}
+
+#[test]
+fn matrix_gradient_rejects_short_targets() {
+    let design = regression::design_matrix(&X);
+
+    let err = regression::matrix_gradient(&design, [1.0, 0.5], &Y[..4]).unwrap_err();
+
+    assert_eq!(err, Error::DesignShape { rows: 5, columns: 2, parameters: 2, targets: 4 });
+    assert!(err.to_string().contains("design matrix X has shape (5, 2)"), "{err}");
+}
+
+#[test]
+fn matrix_gradient_rejects_three_columns() {
+    let design = DMatrix::from_element(5, 3, 1.0);
+
+    let err = regression::matrix_gradient(&design, [1.0, 0.5], &Y).unwrap_err();
+
+    assert_eq!(err, Error::DesignShape { rows: 5, columns: 3, parameters: 2, targets: 5 });
+}
+
+#[test]
+fn matrix_gradient_rejects_empty_input() {
+    let design = regression::design_matrix(&[]);
+
+    let err = regression::matrix_gradient(&design, [1.0, 0.5], &[]).unwrap_err();
+
+    assert_eq!(err, Error::Empty { name: "target y" });
+}
+
+#[test]
+fn hessian_rejects_empty_input() {
+    assert_eq!(regression::hessian(&[]).unwrap_err(), Error::Empty { name: "input x" });
+    assert_eq!(regression::hessian_eigenvalues(&[]).unwrap_err(), Error::Empty { name: "input x" });
+    assert_eq!(regression::stability_bound(&[]).unwrap_err(), Error::Empty { name: "input x" });
+}
+
+#[test]
+fn step_rejects_gradient_of_other_length() {
+    let err = gradient_descent_step(&[0.0, 0.0], &[1.0, 2.0, 3.0], 0.1).unwrap_err();
+
+    assert_eq!(err, Error::GradientLength { parameters: 2, gradient: 3 });
+}
+
+#[test]
+fn noise_variance_rejects_length_mismatch() {
+    let four_targets = [1.0, 2.0, 3.0, 4.0];
+
+    let err = max_likelihood_variance(&VALUES, &four_targets).unwrap_err();
+    assert!(matches!(err, Error::LengthMismatch { left: 3, right: 4, .. }), "{err}");
+
+    let err = gaussian_nll_variance_derivative(&VALUES, &four_targets, 1.0).unwrap_err();
+    assert!(matches!(err, Error::LengthMismatch { left: 3, right: 4, .. }), "{err}");
+}
+
+#[test]
+fn noise_variance_rejects_empty_input() {
+    assert_eq!(max_likelihood_variance(&[], &[]).unwrap_err(), Error::Empty { name: "target y" });
+    assert_eq!(gaussian_nll_variance_derivative(&[], &[], 1.0).unwrap_err(), Error::Empty { name: "target y" });
 }

@@ -12,16 +12,27 @@ use plotters::prelude::*;
 
 use crate::{circulated, examples, softmax_with_temperature};
 
-/// Size of every figure in pixels.
-const SIZE: (u32, u32) = (640, 400);
+/// Size of every figure in pixels. The book shows figures at the 880 px
+/// width of its text column, so they are drawn at that width and the browser
+/// does not rescale them.
+const SIZE: (u32, u32) = (880, 520);
+
+const FONT: &str = "sans-serif";
+
+/// Font sizes in CSS pixels, next to the book's 16 px body text.
+const TITLE_PX: f64 = 18.0;
+const AXIS_DESC_PX: f64 = 16.0;
+const TICK_LABEL_PX: f64 = 14.0;
+const LEGEND_PX: f64 = 15.0;
+
+/// Shortest line segment of a drawn curve, in pixels. The SVG backend rounds
+/// every point to whole pixels, so shorter segments would each bend the
+/// curve visibly.
+const MIN_SEGMENT_PX: i32 = 8;
 
 /// One color per series, dark enough to read on white.
-const COLORS: [RGBColor; 4] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
-];
+const COLORS: [RGBColor; 4] =
+    [RGBColor(31, 119, 180), RGBColor(255, 127, 14), RGBColor(44, 160, 44), RGBColor(148, 103, 189)];
 
 /// Writes `ch02-negative-log.svg` and `ch02-softmax-temperature.svg` into
 /// `dir` (created when missing) and returns their paths.
@@ -32,6 +43,12 @@ pub fn write_figures(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     write_negative_log(&negative_log)?;
     write_softmax_temperature(&temperature)?;
     Ok(vec![negative_log, temperature])
+}
+
+/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
+/// font of size s as `font-size="s / 1.24"`.
+fn font_size(css_px: f64) -> f64 {
+    css_px * 1.24
 }
 
 /// Returns n + 1 points (p, −log_b p) for p from b^(−y_max) to 1, evenly
@@ -46,6 +63,30 @@ fn negative_log_curve(base: f64, y_max: f64, n: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Keeps the first and last of `points` and each point in between that lies
+/// at least [`MIN_SEGMENT_PX`] from the previous kept one, measured after
+/// `to_pixel` maps it into the figure.
+fn spaced_in_pixels(points: &[(f64, f64)], to_pixel: impl Fn(&(f64, f64)) -> (i32, i32)) -> Vec<(f64, f64)> {
+    let Some((&last, rest)) = points.split_last() else {
+        return Vec::new();
+    };
+    let mut kept: Vec<(f64, f64)> = Vec::new();
+    let mut previous: Option<(i32, i32)> = None;
+    for point in rest {
+        let pixel = to_pixel(point);
+        let far_enough = previous.is_none_or(|(x, y)| {
+            let (dx, dy) = (pixel.0 - x, pixel.1 - y);
+            dx * dx + dy * dy >= MIN_SEGMENT_PX * MIN_SEGMENT_PX
+        });
+        if far_enough {
+            kept.push(*point);
+            previous = Some(pixel);
+        }
+    }
+    kept.push(last);
+    kept
+}
+
 fn write_negative_log(path: &Path) -> anyhow::Result<()> {
     let y_max = 4.0;
     let p = examples::TWO_CLASS_PREDICTION[1];
@@ -53,38 +94,31 @@ fn write_negative_log(path: &Path) -> anyhow::Result<()> {
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption("Loss of one prediction: -log p of the true class", ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(52)
+        .caption("Loss of one prediction: -log p of the true class", (FONT, font_size(TITLE_PX)))
+        .margin(16)
+        .x_label_area_size(52)
+        .y_label_area_size(60)
         .build_cartesian_2d(0.0..1.0, 0.0..y_max)?;
     chart
         .configure_mesh()
         .x_desc("predicted probability p of the true class")
         .y_desc("loss")
+        .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+        .label_style((FONT, font_size(TICK_LABEL_PX)))
         .draw()?;
 
-    for (color, base, label) in [
-        (COLORS[0], std::f64::consts::E, "-ln p (nats)"),
-        (COLORS[1], 2.0, "-log₂ p (bits)"),
-    ] {
+    for (color, base, label) in [(COLORS[0], std::f64::consts::E, "-ln p (nats)"), (COLORS[1], 2.0, "-log₂ p (bits)")]
+    {
+        let curve = spaced_in_pixels(&negative_log_curve(base, y_max, 4000), |p| chart.backend_coord(p));
         chart
-            .draw_series(LineSeries::new(
-                negative_log_curve(base, y_max, 400),
-                color.stroke_width(2),
-            ))?
+            .draw_series(LineSeries::new(curve, color.stroke_width(2)))?
             .label(label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));
     }
     let worked = [(COLORS[0], -p.ln()), (COLORS[1], -p.log2())];
     chart
         .draw_series(worked.map(|(color, loss)| Circle::new((p, loss), 4, color.filled())))?
-        .label(format!(
-            "p = {}: {} nats, {} bits",
-            numfmt::num(p),
-            numfmt::num(worked[0].1),
-            numfmt::num(worked[1].1)
-        ))
+        .label(format!("p = {}: {} nats, {} bits", numfmt::num(p), numfmt::num(worked[0].1), numfmt::num(worked[1].1)))
         .legend(|(x, y)| Circle::new((x + 10, y), 4, BLACK.filled()));
     chart
         .draw_series([Cross::new((p, circulated::LOSS), 5, RED.stroke_width(2))])?
@@ -94,6 +128,7 @@ fn write_negative_log(path: &Path) -> anyhow::Result<()> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
+        .label_font((FONT, font_size(LEGEND_PX)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()?;
@@ -109,13 +144,10 @@ fn write_softmax_temperature(path: &Path) -> anyhow::Result<()> {
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("softmax(z / T) for z = {}", numfmt::vector(&z)),
-            ("sans-serif", 20),
-        )
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(52)
+        .caption(format!("softmax(z / T) for z = {}", numfmt::vector(&z)), (FONT, font_size(TITLE_PX)))
+        .margin(16)
+        .x_label_area_size(52)
+        .y_label_area_size(60)
         .build_cartesian_2d(-0.5..(z.len() as f64 - 0.5), 0.0..1.0)?;
     chart
         .configure_mesh()
@@ -124,6 +156,8 @@ fn write_softmax_temperature(path: &Path) -> anyhow::Result<()> {
         .x_label_formatter(&|x| class_label(*x, &z))
         .x_desc("class")
         .y_desc("probability")
+        .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+        .label_style((FONT, font_size(TICK_LABEL_PX)))
         .draw()?;
 
     for (k, (&t, color)) in temperatures.iter().zip(COLORS).enumerate() {
@@ -141,6 +175,7 @@ fn write_softmax_temperature(path: &Path) -> anyhow::Result<()> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
+        .label_font((FONT, font_size(LEGEND_PX)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()?;

@@ -146,7 +146,8 @@ pub fn softmax_backward(s: &[f64], upstream: &[f64]) -> Result<Vec<f64>> {
 // ANCHOR_END: softmax_backward
 
 // ANCHOR: cross_entropy
-/// Cross-entropy H(t, p) = −Σᵢ tᵢ ln pᵢ, taken from log-probabilities.
+/// Cross-entropy H(y, p) = −Σᵢ yᵢ ln pᵢ of a target y, taken from the
+/// log-probabilities ln p.
 ///
 /// Taking ln p as the input lets callers pass [`log_softmax`] or
 /// [`log_sigmoid`] of logits, which stay finite where p itself rounds to 0.
@@ -159,12 +160,7 @@ pub fn cross_entropy(target: &[f64], log_p: &[f64]) -> Result<f64> {
     check_log_probabilities("log-probabilities", log_p)?;
 
     // A zero target contributes nothing, even when ln p is −∞.
-    Ok(-target
-        .iter()
-        .zip(log_p)
-        .filter(|(t, _)| **t != 0.0)
-        .map(|(t, lp)| t * lp)
-        .sum::<f64>())
+    Ok(-target.iter().zip(log_p).filter(|(y, _)| **y != 0.0).map(|(y, log_p)| y * log_p).sum::<f64>())
 }
 // ANCHOR_END: cross_entropy
 

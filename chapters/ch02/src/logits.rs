@@ -24,11 +24,8 @@ pub fn binary_cross_entropy_with_logits(target: &[f64], logits: &[f64]) -> Resul
     check_finite("logits", logits)?;
 
     let n = target.len() as f64;
-    let total: f64 = target
-        .iter()
-        .zip(logits)
-        .map(|(&y, &z)| -(y * log_sigmoid(z) + (1.0 - y) * log_sigmoid(-z)))
-        .sum();
+    let total: f64 =
+        target.iter().zip(logits).map(|(&y, &z)| -(y * log_sigmoid(z) + (1.0 - y) * log_sigmoid(-z))).sum();
     Ok(total / n)
 }
 // ANCHOR_END: binary_cross_entropy_with_logits

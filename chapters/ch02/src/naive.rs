@@ -24,11 +24,7 @@ pub fn softmax(z: &[f64]) -> Vec<f64> {
 /// 0 · ln 0 = 0 · (−∞) = NaN. Fails only when the lengths differ.
 pub fn binary_cross_entropy_terms(target: &[f64], prediction: &[f64]) -> Result<Vec<f64>> {
     check_lengths("target", target, "prediction", prediction)?;
-    Ok(target
-        .iter()
-        .zip(prediction)
-        .map(|(&y, &p)| -(y * p.ln() + (1.0 - y) * (1.0 - p).ln()))
-        .collect())
+    Ok(target.iter().zip(prediction).map(|(&y, &p)| -(y * p.ln() + (1.0 - y) * (1.0 - p).ln())).collect())
 }
 // ANCHOR_END: binary_cross_entropy_terms
 

@@ -113,11 +113,7 @@ pub fn categorical_cross_entropy_gradient(target: &[f64], prediction: &[f64]) ->
     check_distribution("target", target)?;
     check_distribution("prediction", prediction)?;
 
-    Ok(target
-        .iter()
-        .zip(prediction)
-        .map(|(&y, &p)| if clamp_probability(p) != p { 0.0 } else { -y / p })
-        .collect())
+    Ok(target.iter().zip(prediction).map(|(&y, &p)| if clamp_probability(p) != p { 0.0 } else { -y / p }).collect())
 }
 // ANCHOR_END: categorical_cross_entropy_gradient
 
@@ -133,9 +129,7 @@ pub fn categorical_cross_entropy_gradient(target: &[f64], prediction: &[f64]) ->
 /// contains a value that is not a log-probability, or a label is out of range.
 pub fn negative_log_likelihood(log_probs: &[Vec<f64>], labels: &[usize]) -> Result<f64> {
     if log_probs.is_empty() {
-        return Err(Error::Empty {
-            name: "batch of log-probabilities",
-        });
+        return Err(Error::Empty { name: "batch of log-probabilities" });
     }
     if log_probs.len() != labels.len() {
         return Err(Error::LengthMismatch {
@@ -151,11 +145,7 @@ pub fn negative_log_likelihood(log_probs: &[Vec<f64>], labels: &[usize]) -> Resu
         check_not_empty("log-probability row", row)?;
         check_log_probabilities("log-probability row", row)?;
         if label >= row.len() {
-            return Err(Error::LabelOutOfRange {
-                sample,
-                label,
-                classes: row.len(),
-            });
+            return Err(Error::LabelOutOfRange { sample, label, classes: row.len() });
         }
         total -= row[label];
     }

@@ -25,24 +25,11 @@ pub fn report() -> anyhow::Result<String> {
 fn two_class_example(out: &mut String) -> anyhow::Result<()> {
     let (y, p) = (examples::TWO_CLASS_TARGET, examples::TWO_CLASS_PREDICTION);
     let h = crate::categorical_cross_entropy(&y, &p)?;
-    let terms = [
-        crate::binary_cross_entropy(&y[..1], &p[..1])?,
-        crate::binary_cross_entropy(&y[1..], &p[1..])?,
-    ];
+    let terms = [crate::binary_cross_entropy(&y[..1], &p[..1])?, crate::binary_cross_entropy(&y[1..], &p[1..])?];
     let mean = crate::binary_cross_entropy(&y, &p)?;
 
-    writeln!(
-        out,
-        "Two-class example: target y = {}, prediction p = {}",
-        vector(&y),
-        vector(&p)
-    )?;
-    writeln!(
-        out,
-        "  categorical cross-entropy H(y, p) = -ln {} = {} nats",
-        num(p[1]),
-        num(h)
-    )?;
+    writeln!(out, "Two-class example: target y = {}, prediction p = {}", vector(&y), vector(&p))?;
+    writeln!(out, "  categorical cross-entropy H(y, p) = -ln {} = {} nats", num(p[1]), num(h))?;
     writeln!(
         out,
         "  in bits: H / ln 2 = -log₂ {} = {} bits (ln 2 = {})",
@@ -57,11 +44,7 @@ fn two_class_example(out: &mut String) -> anyhow::Result<()> {
         num(mean),
         num(crate::nats_to_bits(mean))
     )?;
-    writeln!(
-        out,
-        "  binary cross-entropy, sum of ℓ: {} nats",
-        num(terms.iter().sum())
-    )?;
+    writeln!(out, "  binary cross-entropy, sum of ℓ: {} nats", num(terms.iter().sum()))?;
     Ok(())
 }
 
@@ -70,11 +53,7 @@ fn circulated_value(out: &mut String) -> anyhow::Result<()> {
     let base = circulated::implied_log_base(p, circulated::LOSS);
 
     writeln!(out)?;
-    writeln!(
-        out,
-        "Common mistake: a widely circulated version of the example gives L = {}",
-        num(circulated::LOSS)
-    )?;
+    writeln!(out, "Common mistake: a widely circulated version of the example gives L = {}", num(circulated::LOSS))?;
     writeln!(out, "  -ln {} = {} (base e = {})", num(p), num(-p.ln()), num(E))?;
     writeln!(out, "  -log₂ {} = {} (base 2)", num(p), num(-p.log2()))?;
     writeln!(out, "  -log₁₀ {} = {} (base 10)", num(p), num(-p.log10()))?;
@@ -84,18 +63,11 @@ fn circulated_value(out: &mut String) -> anyhow::Result<()> {
 
 fn batch_likelihood(out: &mut String) -> anyhow::Result<()> {
     let (logits, labels) = (examples::batch_logits(), examples::BATCH_LABELS);
-    let log_probs = logits
-        .iter()
-        .map(|z| crate::log_softmax(z))
-        .collect::<crate::Result<Vec<_>>>()?;
+    let log_probs = logits.iter().map(|z| crate::log_softmax(z)).collect::<crate::Result<Vec<_>>>()?;
     let nll = crate::negative_log_likelihood(&log_probs, &labels)?;
 
     writeln!(out)?;
-    writeln!(
-        out,
-        "Negative log-likelihood of a batch: N = {} samples, labels counted from 0",
-        logits.len()
-    )?;
+    writeln!(out, "Negative log-likelihood of a batch: N = {} samples, labels counted from 0", logits.len())?;
     let mut likelihood = 1.0;
     let mut cross_entropies = Vec::new();
     for (n, ((z, log_p), &c)) in logits.iter().zip(&log_probs).zip(&labels).enumerate() {
@@ -114,26 +86,15 @@ fn batch_likelihood(out: &mut String) -> anyhow::Result<()> {
     }
     let mean_cross_entropy = cross_entropies.iter().sum::<f64>() / cross_entropies.len() as f64;
     writeln!(out, "  likelihood Πₙ p(cₙ) = {}", num(likelihood))?;
-    writeln!(
-        out,
-        "  NLL = -(1/N) ln Πₙ p(cₙ) = {}",
-        num(-likelihood.ln() / logits.len() as f64)
-    )?;
+    writeln!(out, "  NLL = -(1/N) ln Πₙ p(cₙ) = {}", num(-likelihood.ln() / logits.len() as f64))?;
     writeln!(out, "  NLL = -(1/N) Σₙ ln p(cₙ) = {}", num(nll))?;
-    writeln!(
-        out,
-        "  mean cross-entropy with one-hot targets = {}",
-        num(mean_cross_entropy)
-    )?;
+    writeln!(out, "  mean cross-entropy with one-hot targets = {}", num(mean_cross_entropy))?;
     Ok(())
 }
 
 fn softmax_large_logits(out: &mut String) -> anyhow::Result<()> {
     writeln!(out)?;
-    for z in [
-        examples::LARGE_LOGITS.as_slice(),
-        examples::LARGE_NEGATIVE_LOGITS.as_slice(),
-    ] {
+    for z in [examples::LARGE_LOGITS.as_slice(), examples::LARGE_NEGATIVE_LOGITS.as_slice()] {
         let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let shifted: Vec<f64> = z.iter().map(|zi| zi - max).collect();
 
@@ -153,12 +114,7 @@ fn softmax_temperature(out: &mut String) -> anyhow::Result<()> {
     writeln!(out)?;
     writeln!(out, "Softmax temperature: softmax(z / T) for z = {}", vector(&z))?;
     for t in examples::TEMPERATURES {
-        writeln!(
-            out,
-            "  T = {}: {}",
-            num(t),
-            vector(&crate::softmax_with_temperature(&z, t)?)
-        )?;
+        writeln!(out, "  T = {}: {}", num(t), vector(&crate::softmax_with_temperature(&z, t)?))?;
     }
     Ok(())
 }
@@ -169,25 +125,12 @@ fn softmax_gradient(out: &mut String) -> anyhow::Result<()> {
     let dl_dp = crate::categorical_cross_entropy_gradient(&y, &p)?;
 
     writeln!(out)?;
-    writeln!(
-        out,
-        "Gradient of softmax cross-entropy: y = {}, z = {}",
-        vector(&y),
-        vector(&z)
-    )?;
+    writeln!(out, "Gradient of softmax cross-entropy: y = {}, z = {}", vector(&y), vector(&z))?;
     writeln!(out, "  p = softmax(z) = {}", vector(&p))?;
     writeln!(out, "  L = -ln p₂ = {}", num(crate::softmax_cross_entropy(&y, &z)?))?;
     writeln!(out, "  ∂L/∂p = -y / p = {}", vector(&dl_dp))?;
-    writeln!(
-        out,
-        "  ∂L/∂z through the softmax Jacobian = {}",
-        vector(&crate::softmax_backward(&p, &dl_dp)?)
-    )?;
-    writeln!(
-        out,
-        "  ∂L/∂z = p - y = {}",
-        vector(&crate::softmax_cross_entropy_gradient(&y, &z)?)
-    )?;
+    writeln!(out, "  ∂L/∂z through the softmax Jacobian = {}", vector(&crate::softmax_backward(&p, &dl_dp)?))?;
+    writeln!(out, "  ∂L/∂z = p - y = {}", vector(&crate::softmax_cross_entropy_gradient(&y, &z)?))?;
 
     let large = examples::LARGE_LOGITS;
     writeln!(
@@ -210,17 +153,8 @@ fn binary_from_logits(out: &mut String) -> anyhow::Result<()> {
     let mean = crate::binary_cross_entropy_with_logits(&y, &z)?;
 
     writeln!(out)?;
-    writeln!(
-        out,
-        "Binary cross-entropy from logits: y = {}, z = {}",
-        vector(&y),
-        vector(&z)
-    )?;
-    writeln!(
-        out,
-        "  naive, σ(z) first: ℓ = {}",
-        vector(&naive::binary_cross_entropy_with_logits_terms(&y, &z)?)
-    )?;
+    writeln!(out, "Binary cross-entropy from logits: y = {}, z = {}", vector(&y), vector(&z))?;
+    writeln!(out, "  naive, σ(z) first: ℓ = {}", vector(&naive::binary_cross_entropy_with_logits_terms(&y, &z)?))?;
     writeln!(out, "  with ln σ(z) and ln σ(-z): ℓ = {}", vector(&terms))?;
     writeln!(out, "  ln 2 / {} = {}", y.len(), num(LN_2 / y.len() as f64))?;
     // Six decimals rather than six significant digits, so the ln 2 / 4 part
@@ -239,34 +173,14 @@ fn probabilities_zero_or_one(out: &mut String) -> anyhow::Result<()> {
     let y = examples::TWO_CLASS_TARGET;
 
     writeln!(out)?;
-    writeln!(
-        out,
-        "Probabilities of exactly 0 or 1: p is clamped to [ε, 1 - ε], ε = {}",
-        num(crate::EPSILON)
-    )?;
+    writeln!(out, "Probabilities of exactly 0 or 1: p is clamped to [ε, 1 - ε], ε = {}", num(crate::EPSILON))?;
     writeln!(out, "  -ln ε = {}", num(-crate::EPSILON.ln()))?;
     for p in [[1.0, 0.0], [0.0, 1.0]] {
         writeln!(out, "  y = {}, p = {}", vector(&y), vector(&p))?;
-        writeln!(
-            out,
-            "    without the clamp: ℓ = {}",
-            vector(&naive::binary_cross_entropy_terms(&y, &p)?)
-        )?;
-        writeln!(
-            out,
-            "    binary cross-entropy L = {}",
-            num(crate::binary_cross_entropy(&y, &p)?)
-        )?;
-        writeln!(
-            out,
-            "    categorical cross-entropy H = {}",
-            num(crate::categorical_cross_entropy(&y, &p)?)
-        )?;
-        writeln!(
-            out,
-            "    ∂L/∂p = {}",
-            vector(&crate::binary_cross_entropy_gradient(&y, &p)?)
-        )?;
+        writeln!(out, "    without the clamp: ℓ = {}", vector(&naive::binary_cross_entropy_terms(&y, &p)?))?;
+        writeln!(out, "    binary cross-entropy L = {}", num(crate::binary_cross_entropy(&y, &p)?))?;
+        writeln!(out, "    categorical cross-entropy H = {}", num(crate::categorical_cross_entropy(&y, &p)?))?;
+        writeln!(out, "    ∂L/∂p = {}", vector(&crate::binary_cross_entropy_gradient(&y, &p)?))?;
     }
     Ok(())
 }
@@ -286,7 +200,60 @@ fn rejected_inputs(out: &mut String) -> anyhow::Result<()> {
             Err(err) => format!("error: {err}"),
         };
         writeln!(out, "  y = {}, p = {}", vector(&y), vector(&p))?;
-        writeln!(out, "    {message}")?;
+        // Further lines of a long message line up with the text after "error: ".
+        write_wrapped(out, "    ", "           ", &message)?;
     }
     Ok(())
+}
+
+/// Widest line the report prints, in characters. Wider lines would need
+/// sideways scrolling in the book's code blocks.
+const MAX_LINE_CHARS: usize = 100;
+
+/// Writes `prefix` and `text` as one line, or as several when one line would
+/// be wider than [`MAX_LINE_CHARS`]. The text breaks at spaces outside
+/// brackets, and each further line starts with `continuation`. A word wider
+/// than the limit stays whole.
+fn write_wrapped(out: &mut String, prefix: &str, continuation: &str, text: &str) -> std::fmt::Result {
+    let mut line = prefix.to_owned();
+    let mut line_has_words = false;
+    for word in words_outside_brackets(text) {
+        let width = line.chars().count() + usize::from(line_has_words) + word.chars().count();
+        if line_has_words && width > MAX_LINE_CHARS {
+            writeln!(out, "{line}")?;
+            line = continuation.to_owned();
+            line_has_words = false;
+        }
+        if line_has_words {
+            line.push(' ');
+        }
+        line.push_str(word);
+        line_has_words = true;
+    }
+    writeln!(out, "{line}")
+}
+
+/// Splits `text` at the spaces that lie outside (…) and […], so that a shape
+/// such as (3, 1) or a vector such as [0.3, 0.8] never breaks across lines.
+fn words_outside_brackets(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut depth = 0_i32;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ' ' if depth <= 0 => {
+                if i > start {
+                    words.push(&text[start..i]);
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < text.len() {
+        words.push(&text[start..]);
+    }
+    words
 }

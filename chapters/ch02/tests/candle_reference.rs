@@ -9,10 +9,7 @@ fn binary_with_candle(target: &[f64], logits: &[f64]) -> f64 {
     let device = Device::Cpu;
     let z = Tensor::from_slice(logits, logits.len(), &device).unwrap();
     let y = Tensor::from_slice(target, target.len(), &device).unwrap();
-    candle_nn::loss::binary_cross_entropy_with_logit(&z, &y)
-        .unwrap()
-        .to_scalar::<f64>()
-        .unwrap()
+    candle_nn::loss::binary_cross_entropy_with_logit(&z, &y).unwrap().to_scalar::<f64>().unwrap()
 }
 
 #[test]
@@ -39,10 +36,7 @@ fn candle_cross_entropy_large_logits_agrees() {
     let device = Device::Cpu;
     let logits = Tensor::from_slice(&z, (1, 3), &device).unwrap();
     let labels = Tensor::from_slice(&[1u32], 1, &device).unwrap();
-    let candle = candle_nn::loss::cross_entropy(&logits, &labels)
-        .unwrap()
-        .to_scalar::<f64>()
-        .unwrap();
+    let candle = candle_nn::loss::cross_entropy(&logits, &labels).unwrap().to_scalar::<f64>().unwrap();
     let ours = ch02::softmax_cross_entropy(&[0.0, 1.0, 0.0], &z).unwrap();
     assert!((ours - candle).abs() < 1e-12, "{ours} vs {candle}");
 }

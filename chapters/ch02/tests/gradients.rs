@@ -48,10 +48,7 @@ fn softmax_cross_entropy_gradient_central_differences() {
         let analytic = ch02::softmax_cross_entropy_gradient(&y, &z).unwrap();
         let numeric = central_difference(|z| ch02::softmax_cross_entropy(&y, z).unwrap(), &z, DEFAULT_STEP);
         let error = max_relative_error(&analytic, &numeric);
-        assert!(
-            error < FINITE_DIFFERENCE_TOLERANCE,
-            "y = {y:?}, z = {z:?}: relative error {error:e}"
-        );
+        assert!(error < FINITE_DIFFERENCE_TOLERANCE, "y = {y:?}, z = {z:?}: relative error {error:e}");
     }
 }
 
@@ -65,10 +62,7 @@ fn softmax_cross_entropy_gradient_matches_candle() {
         })
         .unwrap();
         let error = max_relative_error(&analytic, &grads[0]);
-        assert!(
-            error < AUTOGRAD_TOLERANCE,
-            "y = {y:?}, z = {z:?}: relative error {error:e}"
-        );
+        assert!(error < AUTOGRAD_TOLERANCE, "y = {y:?}, z = {z:?}: relative error {error:e}");
     }
 }
 
@@ -96,14 +90,7 @@ fn softmax_backward_central_differences() {
     let s = ch02::softmax(&z).unwrap();
     let analytic = ch02::softmax_backward(&s, &upstream).unwrap();
 
-    let dot = |z: &[f64]| {
-        ch02::softmax(z)
-            .unwrap()
-            .iter()
-            .zip(upstream)
-            .map(|(s, g)| s * g)
-            .sum::<f64>()
-    };
+    let dot = |z: &[f64]| ch02::softmax(z).unwrap().iter().zip(upstream).map(|(s, g)| s * g).sum::<f64>();
     let numeric = central_difference(dot, &z, DEFAULT_STEP);
     let error = max_relative_error(&analytic, &numeric);
     assert!(error < FINITE_DIFFERENCE_TOLERANCE, "relative error {error:e}");
@@ -135,16 +122,9 @@ fn binary_logit_cases() -> Vec<(Vec<f64>, Vec<f64>)> {
 fn binary_logits_gradient_central_differences() {
     for (y, z) in binary_logit_cases() {
         let analytic = ch02::binary_cross_entropy_with_logits_gradient(&y, &z).unwrap();
-        let numeric = central_difference(
-            |z| ch02::binary_cross_entropy_with_logits(&y, z).unwrap(),
-            &z,
-            DEFAULT_STEP,
-        );
+        let numeric = central_difference(|z| ch02::binary_cross_entropy_with_logits(&y, z).unwrap(), &z, DEFAULT_STEP);
         let error = max_relative_error(&analytic, &numeric);
-        assert!(
-            error < FINITE_DIFFERENCE_TOLERANCE,
-            "y = {y:?}, z = {z:?}: relative error {error:e}"
-        );
+        assert!(error < FINITE_DIFFERENCE_TOLERANCE, "y = {y:?}, z = {z:?}: relative error {error:e}");
     }
 }
 
@@ -177,9 +157,7 @@ fn binary_logits_gradient_extreme_matches_candle() {
     let grads = candle_gradients(&[(&[4], &z)], |v| {
         let target = tensor(&y, &v[0])?;
         let softplus_tail = v[0].abs()?.neg()?.exp()?.affine(1.0, 1.0)?.log()?;
-        (v[0].relu()? - (&target * v[0].as_tensor())?)?
-            .add(&softplus_tail)?
-            .mean_all()
+        (v[0].relu()? - (&target * v[0].as_tensor())?)?.add(&softplus_tail)?.mean_all()
     })
     .unwrap();
     let error = max_relative_error(&analytic, &grads[0]);

@@ -146,53 +146,20 @@ fn softmax_cross_entropy_large_logits_finite() {
 #[test]
 fn binary_rejects_prediction_above_one() {
     let err = ch02::binary_cross_entropy(&[0.0, 1.0], &[0.2, 1.3]).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::OutOfRange {
-                name: "prediction",
-                index: 1,
-                ..
-            }
-        ),
-        "{err}"
-    );
-    assert!(
-        err.to_string().contains("prediction [0.2, 1.3] has 1.3 at index 1"),
-        "{err}"
-    );
+    assert!(matches!(err, Error::OutOfRange { name: "prediction", index: 1, .. }), "{err}");
+    assert!(err.to_string().contains("prediction [0.2, 1.3] has 1.3 at index 1"), "{err}");
 }
 
 #[test]
 fn binary_rejects_negative_prediction() {
     let err = ch02::binary_cross_entropy(&[0.0, 1.0], &[-0.2, 0.8]).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::OutOfRange {
-                name: "prediction",
-                index: 0,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err, Error::OutOfRange { name: "prediction", index: 0, .. }), "{err}");
 }
 
 #[test]
 fn binary_rejects_target_above_one() {
     let err = ch02::binary_cross_entropy(&[0.0, 2.0], &[0.2, 0.8]).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::OutOfRange {
-                name: "target",
-                index: 1,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err, Error::OutOfRange { name: "target", index: 1, .. }), "{err}");
 }
 
 #[test]
@@ -217,10 +184,7 @@ fn binary_logits_rejects_infinite_logit() {
 fn categorical_rejects_unnormalized_prediction() {
     let err = ch02::categorical_cross_entropy(&[0.0, 1.0], &[0.3, 0.8]).unwrap_err();
     assert!(matches!(err, Error::NotNormalized { name: "prediction", .. }), "{err}");
-    assert!(
-        err.to_string().contains("prediction [0.3, 0.8] sums to 1.1, not 1"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("prediction [0.3, 0.8] sums to 1.1, not 1"), "{err}");
 }
 
 #[test]
@@ -262,14 +226,7 @@ fn cross_entropy_zero_target_ignores_minus_infinity() {
 fn negative_log_likelihood_rejects_label_out_of_range() {
     let log_p = vec![ch02::log_softmax(&[1.0, 2.0]).unwrap()];
     let err = ch02::negative_log_likelihood(&log_p, &[2]).unwrap_err();
-    assert_eq!(
-        err,
-        Error::LabelOutOfRange {
-            sample: 0,
-            label: 2,
-            classes: 2
-        }
-    );
+    assert_eq!(err, Error::LabelOutOfRange { sample: 0, label: 2, classes: 2 });
     assert!(err.to_string().contains("pass labels from 0 to 1"), "{err}");
 }
 

@@ -64,10 +64,7 @@ fn implied_base_printed_value() {
 
 #[test]
 fn batch_nll_equals_mean_cross_entropy() {
-    let log_probs: Vec<Vec<f64>> = examples::batch_logits()
-        .iter()
-        .map(|z| ch02::log_softmax(z).unwrap())
-        .collect();
+    let log_probs: Vec<Vec<f64>> = examples::batch_logits().iter().map(|z| ch02::log_softmax(z).unwrap()).collect();
     let nll = ch02::negative_log_likelihood(&log_probs, &examples::BATCH_LABELS).unwrap();
 
     let mean_cross_entropy = log_probs
@@ -76,10 +73,7 @@ fn batch_nll_equals_mean_cross_entropy() {
         .map(|(log_p, c)| ch02::cross_entropy(&examples::one_hot(c, log_p.len()), log_p).unwrap())
         .sum::<f64>()
         / log_probs.len() as f64;
-    assert!(
-        (nll - mean_cross_entropy).abs() < 1e-15,
-        "{nll} vs {mean_cross_entropy}"
-    );
+    assert!((nll - mean_cross_entropy).abs() < 1e-15, "{nll} vs {mean_cross_entropy}");
 }
 
 #[test]
@@ -88,11 +82,8 @@ fn batch_nll_is_log_likelihood_over_n() {
     let log_probs: Vec<Vec<f64>> = logits.iter().map(|z| ch02::log_softmax(z).unwrap()).collect();
     let nll = ch02::negative_log_likelihood(&log_probs, &examples::BATCH_LABELS).unwrap();
 
-    let likelihood: f64 = logits
-        .iter()
-        .zip(examples::BATCH_LABELS)
-        .map(|(z, c)| ch02::softmax(z).unwrap()[c])
-        .product();
+    let likelihood: f64 =
+        logits.iter().zip(examples::BATCH_LABELS).map(|(z, c)| ch02::softmax(z).unwrap()[c]).product();
     assert!((nll + likelihood.ln() / 3.0).abs() < 1e-12, "{nll}");
     assert_eq!(num(nll), "0.90774");
 }

@@ -53,10 +53,7 @@ impl Bowl {
 
     /// ∇L(θ) = [2c₁(θ₁ − θ*₁), 2c₂(θ₂ − θ*₂)].
     pub fn gradient(&self, theta: &[f64; 2]) -> [f64; 2] {
-        [
-            2.0 * self.weights[0] * (theta[0] - self.minimum[0]),
-            2.0 * self.weights[1] * (theta[1] - self.minimum[1]),
-        ]
+        [2.0 * self.weights[0] * (theta[0] - self.minimum[0]), 2.0 * self.weights[1] * (theta[1] - self.minimum[1])]
     }
 
     /// Returns the diagonal of the Hessian ∇²L = diag(2c₁, 2c₂). Its entries

@@ -81,7 +81,13 @@ pub fn sgd_run(data: &LineData, alpha: f64, steps: usize) -> Result<Run> {
 /// Returns the learning rate below which repeated steps on any single example
 /// stay stable. The Hessian of ℓᵢ is 2[1, xᵢ][1, xᵢ]ᵀ, whose only non-zero
 /// eigenvalue is 2(1 + xᵢ²), so α must stay below 2 / max 2(1 + xᵢ²).
-pub fn sgd_stability_limit(data: &LineData) -> f64 {
+///
+/// # Errors
+/// [`crate::Error::TooFewPoints`] when the data set is empty.
+pub fn sgd_stability_limit(data: &LineData) -> Result<f64> {
+    if data.is_empty() {
+        return Err(crate::Error::TooFewPoints(0));
+    }
     let max_curvature = data.x.iter().map(|x| 2.0 * (1.0 + x * x)).fold(0.0, f64::max);
-    2.0 / max_curvature
+    Ok(2.0 / max_curvature)
 }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::bowl::{Bowl, ILL_CONDITIONED_BOWL, ROUND_BOWL};
 use crate::experiments::{bowl_runs, line_data, sgd_run, FIGURE_ALPHAS, SGD_ALPHAS, START};
@@ -44,6 +45,10 @@ pub const THETA2_RANGE: (f64, f64) = (-0.5, 5.5);
 /// left out of their curve.
 pub const LOSS_RANGE: (f64, f64) = (1e-12, 1e5);
 
+/// Points computed along each contour ellipse before [`spaced_in_pixels`]
+/// thins them.
+const CONTOUR_POINTS: usize = 2000;
+
 /// Contour levels of both panels: the loss values L = 0.25, 1, 4, 9, 16, 25, 49, 100.
 const CONTOUR_LEVELS: [f64; 8] = [0.25, 1.0, 4.0, 9.0, 16.0, 25.0, 49.0, 100.0];
 
@@ -56,6 +61,34 @@ const PALETTE: [RGBColor; 5] = [
 ];
 const CONTOUR_COLOR: RGBColor = RGBColor(190, 190, 190);
 const FONT: &str = "sans-serif";
+
+/// Sizes of the two figures in pixels. The book shows figures at the 880 px
+/// width of its text column, so they are drawn at that width and the browser
+/// does not rescale them.
+const TRAJECTORIES_SIZE: (u32, u32) = (880, 580);
+const LOSS_SIZE: (u32, u32) = (880, 520);
+
+/// Height of the strip under the two contour panels that contains their
+/// shared legend, in pixels.
+const LEGEND_STRIP_PX: u32 = 76;
+
+/// Font sizes in CSS pixels, next to the book's 16 px body text.
+const TITLE_PX: f64 = 17.0;
+const AXIS_DESC_PX: f64 = 16.0;
+const TICK_LABEL_PX: f64 = 14.0;
+const LEGEND_PX: f64 = 15.0;
+
+/// Shortest segment of a drawn contour, in pixels. The SVG backend rounds
+/// every point to whole pixels, so much shorter segments would each bend
+/// the ellipse visibly, and much longer ones would show as corners on the
+/// smallest ellipse.
+const MIN_SEGMENT_PX: i32 = 6;
+
+/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
+/// font of size s as `font-size="s / 1.24"`.
+fn font_size(css_px: f64) -> f64 {
+    css_px * 1.24
+}
 
 /// Writes the chapter's figures into `dir` (created when missing) and returns
 /// their paths.
@@ -101,18 +134,25 @@ pub fn loss_runs() -> anyhow::Result<Vec<(f64, Run)>> {
 }
 
 fn trajectories_svg() -> anyhow::Result<String> {
+    let round = trajectories(false)?;
+    let ill_conditioned = trajectories(true)?;
+    // Both panels run the same methods in the same order, so one legend with
+    // the round bowl's labels serves both.
+    let labels: Vec<&str> = round.iter().map(|(label, _)| label.as_str()).collect();
     let panels = [
-        ("Round bowl (θ₁ − 1)² + (θ₂ − 2)²", ROUND_BOWL, trajectories(false)?),
-        ("Ill-conditioned bowl (θ₁ − 1)² + 10(θ₂ − 2)²", ILL_CONDITIONED_BOWL, trajectories(true)?),
+        ("Round bowl (θ₁ − 1)² + (θ₂ − 2)²", ROUND_BOWL, &round),
+        ("Ill-conditioned bowl (θ₁ − 1)² + 10(θ₂ − 2)²", ILL_CONDITIONED_BOWL, &ill_conditioned),
     ];
 
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (1000, 560)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, TRAJECTORIES_SIZE).into_drawing_area();
         root.fill(&WHITE)?;
-        for (area, (title, bowl, runs)) in root.split_evenly((1, 2)).iter().zip(&panels) {
+        let (plots, legend) = root.split_vertically(TRAJECTORIES_SIZE.1 - LEGEND_STRIP_PX);
+        for (area, (title, bowl, runs)) in plots.split_evenly((1, 2)).iter().zip(&panels) {
             draw_contour_panel(area, title, bowl, runs)?;
         }
+        draw_trajectory_legend(&legend, &labels)?;
         root.present()?;
     }
     Ok(svg)
@@ -125,46 +165,123 @@ fn draw_contour_panel(
     runs: &[(String, Run)],
 ) -> anyhow::Result<()> {
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, 17))
-        .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(40)
+        .caption(title, (FONT, font_size(TITLE_PX)))
+        .margin(10)
+        .x_label_area_size(48)
+        .y_label_area_size(48)
         .build_cartesian_2d(THETA1_RANGE.0..THETA1_RANGE.1, THETA2_RANGE.0..THETA2_RANGE.1)?;
     chart
         .configure_mesh()
         .disable_mesh()
         .x_desc("θ₁")
         .y_desc("θ₂")
-        .label_style((FONT, 13))
+        .x_label_formatter(&|v| numfmt::num(*v))
+        .y_label_formatter(&|v| numfmt::num(*v))
+        .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+        .label_style((FONT, font_size(TICK_LABEL_PX)))
         .draw()?;
 
+    // plotters 0.3.7 moves points outside the plotted window onto its edge,
+    // which would trace the hidden part of a large ellipse along the frame,
+    // so only the arcs inside the window are drawn.
     for level in CONTOUR_LEVELS {
-        chart.draw_series(LineSeries::new(contour(bowl, level), CONTOUR_COLOR))?;
+        for arc in arcs_inside_window(&contour(bowl, level)) {
+            let arc = spaced_in_pixels(&arc, |p| chart.backend_coord(p));
+            chart.draw_series(LineSeries::new(arc, CONTOUR_COLOR))?;
+        }
     }
 
-    for (index, (label, run)) in runs.iter().enumerate() {
+    for (index, (_, run)) in runs.iter().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
         let points: Vec<(f64, f64)> = run.thetas.iter().map(|t| (t[0], t[1])).collect();
         let marked = points[..points.len().min(MARKED_STEPS + 1)].to_vec();
         chart.draw_series(marked.into_iter().map(|p| Circle::new(p, 2, color.filled())))?;
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))?
-            .label(label.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+        chart.draw_series(LineSeries::new(points, color.stroke_width(2)))?;
     }
 
     let [m1, m2] = bowl.minimum();
     chart.draw_series(std::iter::once(Cross::new((m1, m2), 6, BLACK.stroke_width(2))))?;
     chart.draw_series(std::iter::once(Circle::new((START[0], START[1]), 4, BLACK.filled())))?;
-
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font((FONT, 13))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
     Ok(())
+}
+
+/// Draws the legend of the trajectory figure in `area`, three entries to a
+/// row. Each run label gets a line in its colour from [`draw_contour_panel`],
+/// and entries for the start and the minimum follow.
+fn draw_trajectory_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, run_labels: &[&str]) -> anyhow::Result<()> {
+    // Left edges of the three columns. The middle column is the widest,
+    // because it contains the momentum label.
+    const COLUMN_X: [i32; 3] = [40, 340, 670];
+    const FIRST_ROW_Y: i32 = 18;
+    const ROW_PX: i32 = 28;
+    const SAMPLE_PX: i32 = 26;
+
+    let text = TextStyle::from((FONT, font_size(LEGEND_PX)).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    let entry = |index: usize| {
+        let row = (index / COLUMN_X.len()) as i32;
+        (COLUMN_X[index % COLUMN_X.len()], FIRST_ROW_Y + row * ROW_PX)
+    };
+
+    for (index, label) in run_labels.iter().enumerate() {
+        let (x, y) = entry(index);
+        let color = PALETTE[index % PALETTE.len()];
+        area.draw(&PathElement::new(vec![(x, y), (x + SAMPLE_PX, y)], color.stroke_width(2)))?;
+        area.draw(&Text::new(label.to_string(), (x + SAMPLE_PX + 8, y), text.clone()))?;
+    }
+
+    let (x, y) = entry(run_labels.len());
+    area.draw(&Circle::new((x + SAMPLE_PX / 2, y), 4, BLACK.filled()))?;
+    area.draw(&Text::new(format!("start θ₀ = {}", numfmt::vector(&START)), (x + SAMPLE_PX + 8, y), text.clone()))?;
+
+    let (x, y) = entry(run_labels.len() + 1);
+    area.draw(&Cross::new((x + SAMPLE_PX / 2, y), 6, BLACK.stroke_width(2)))?;
+    area.draw(&Text::new("minimum θ*", (x + SAMPLE_PX + 8, y), text))?;
+    Ok(())
+}
+
+/// Splits `points` into the runs of consecutive points that lie inside
+/// [`THETA1_RANGE`] × [`THETA2_RANGE`], dropping the points outside.
+fn arcs_inside_window(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    let inside = |&(t1, t2): &(f64, f64)| {
+        (THETA1_RANGE.0..=THETA1_RANGE.1).contains(&t1) && (THETA2_RANGE.0..=THETA2_RANGE.1).contains(&t2)
+    };
+    let mut arcs: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    for point in points {
+        if inside(point) {
+            current.push(*point);
+        } else if !current.is_empty() {
+            arcs.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        arcs.push(current);
+    }
+    arcs
+}
+
+/// Keeps the first and last of `points` and each point in between that lies
+/// at least [`MIN_SEGMENT_PX`] from the previous kept one, measured after
+/// `to_pixel` maps it into the figure.
+fn spaced_in_pixels(points: &[(f64, f64)], to_pixel: impl Fn(&(f64, f64)) -> (i32, i32)) -> Vec<(f64, f64)> {
+    let Some((&last, rest)) = points.split_last() else {
+        return Vec::new();
+    };
+    let mut kept: Vec<(f64, f64)> = Vec::new();
+    let mut previous: Option<(i32, i32)> = None;
+    for point in rest {
+        let pixel = to_pixel(point);
+        let far_enough = previous.is_none_or(|(x, y)| {
+            let (dx, dy) = (pixel.0 - x, pixel.1 - y);
+            dx * dx + dy * dy >= MIN_SEGMENT_PX * MIN_SEGMENT_PX
+        });
+        if far_enough {
+            kept.push(*point);
+            previous = Some(pixel);
+        }
+    }
+    kept.push(last);
+    kept
 }
 
 /// Points of the contour L(θ) = `level`: the ellipse
@@ -173,9 +290,9 @@ fn contour(bowl: &Bowl, level: f64) -> Vec<(f64, f64)> {
     let [c1, c2] = bowl.weights();
     let [m1, m2] = bowl.minimum();
     let (a, b) = ((level / c1).sqrt(), (level / c2).sqrt());
-    (0..=240)
+    (0..=CONTOUR_POINTS)
         .map(|k| {
-            let phi = 2.0 * PI * k as f64 / 240.0;
+            let phi = 2.0 * PI * k as f64 / CONTOUR_POINTS as f64;
             (m1 + a * phi.cos(), m2 + b * phi.sin())
         })
         .collect()
@@ -186,20 +303,27 @@ fn loss_svg() -> anyhow::Result<String> {
 
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (760, 480)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, LOSS_SIZE).into_drawing_area();
         root.fill(&WHITE)?;
+        // The axis starts a little below LOSS_RANGE.0, because plotters puts
+        // the first tick at the first power of ten above the axis start, and
+        // log10(1e-12) in floating point can come out just above -12.
+        let axis = (LOSS_RANGE.0 * 0.9)..LOSS_RANGE.1;
         let mut chart = ChartBuilder::on(&root)
-            .caption("Loss against step on the round bowl from θ₀ = [3, 5]", (FONT, 18))
-            .margin(14)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0..LOSS_STEPS, (LOSS_RANGE.0..LOSS_RANGE.1).log_scale())?;
+            .caption("Loss against step on the round bowl from θ₀ = [3, 5]", (FONT, font_size(TITLE_PX)))
+            .margin(16)
+            .x_label_area_size(52)
+            .y_label_area_size(72)
+            .build_cartesian_2d(0..LOSS_STEPS, axis.log_scale())?;
         chart
             .configure_mesh()
             .x_desc("step t")
             .y_desc("loss L (log scale)")
-            .y_label_formatter(&|v| numfmt::num(*v))
-            .label_style((FONT, 13))
+            // Nine ticks over 17 decades make plotters label every second power of ten.
+            .y_labels(9)
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+            .label_style((FONT, font_size(TICK_LABEL_PX)))
             .light_line_style(WHITE.mix(0.0))
             .draw()?;
 
@@ -222,7 +346,7 @@ fn loss_svg() -> anyhow::Result<String> {
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::LowerLeft)
-            .label_font((FONT, 13))
+            .label_font((FONT, font_size(LEGEND_PX)))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .draw()?;

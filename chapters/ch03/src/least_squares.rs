@@ -6,6 +6,14 @@
 //! square c₂, and the noise is made orthogonal to 1 and x, so that
 //! L(θ) = (θ₁ − θ*₁)² + c₂(θ₂ − θ*₂)² + s², where s² is the mean squared noise:
 //! the bowl of [`crate::bowl`] lifted by the noise that no line can fit.
+//!
+//! The loss, its gradient and the fit are chapter 1's least squares for the line
+//! ŷ = w·x + b: with the intercept first here, θ = [θ₁, θ₂] is chapter 1's
+//! [w, b] = [θ₂, θ₁]. What this module adds is the noise and the per-example
+//! view that SGD samples from.
+
+use ch01::regression::normal_equations;
+use ch01::{check_lengths, linear_mse, linear_mse_gradient};
 
 use crate::rng::{seeded_rng, uniform_unit};
 use crate::{Error, Result};
@@ -46,8 +54,16 @@ impl LineData {
 
     /// Returns the mean squared noise s² = (1/n) Σ rᵢ², which is the
     /// full-batch loss at the true line θ*.
-    pub fn noise_variance(&self) -> f64 {
-        self.noise.iter().map(|r| r * r).sum::<f64>() / self.len() as f64
+    ///
+    /// # Errors
+    /// [`Error::TooFewPoints`] when there is no example, and a length mismatch
+    /// when the noise does not have one entry per input.
+    pub fn noise_variance(&self) -> Result<f64> {
+        check_lengths("noise r", &self.noise, "input x", &self.x)?;
+        if self.is_empty() {
+            return Err(Error::TooFewPoints(0));
+        }
+        Ok(self.noise.iter().map(|r| r * r).sum::<f64>() / self.len() as f64)
     }
 }
 
@@ -79,69 +95,59 @@ pub fn noisy_line(x: &[f64], theta_star: [f64; 2], noise_amplitude: f64, seed: u
 // ANCHOR_END: noisy_line
 
 // ANCHOR: example_loss
-/// Computes the per-example loss ℓᵢ(θ) = (θ₁ + θ₂xᵢ − yᵢ)².
-pub fn example_loss(theta: &[f64; 2], x: f64, y: f64) -> f64 {
-    let residual = theta[0] + theta[1] * x - y;
-    residual * residual
+/// Converts θ = [θ₁, θ₂] of the line ŷ = θ₁ + θ₂x to chapter 1's [w, b] of
+/// ŷ = w·x + b.
+fn slope_first(theta: &[f64; 2]) -> [f64; 2] {
+    [theta[1], theta[0]]
 }
 
-/// Computes the gradient of the per-example loss, ∇ℓᵢ(θ) = 2(θ₁ + θ₂xᵢ − yᵢ) · [1, xᵢ].
-pub fn example_gradient(theta: &[f64; 2], x: f64, y: f64) -> [f64; 2] {
-    let residual = theta[0] + theta[1] * x - y;
-    [2.0 * residual, 2.0 * residual * x]
+/// Computes the per-example loss ℓᵢ(θ) = (θ₁ + θ₂xᵢ − yᵢ)²: chapter 1's MSE
+/// of the line on the single example (xᵢ, yᵢ).
+pub fn example_loss(theta: &[f64; 2], x: f64, y: f64) -> Result<f64> {
+    Ok(linear_mse(slope_first(theta), &[x], &[y])?)
+}
+
+/// Computes the gradient of the per-example loss, ∇ℓᵢ(θ) = 2(θ₁ + θ₂xᵢ − yᵢ) · [1, xᵢ],
+/// with chapter 1's chain rule through ŷ on the single example (xᵢ, yᵢ).
+pub fn example_gradient(theta: &[f64; 2], x: f64, y: f64) -> Result<[f64; 2]> {
+    let [dl_dw, dl_db] = linear_mse_gradient(slope_first(theta), &[x], &[y])?;
+    Ok([dl_db, dl_dw])
 }
 // ANCHOR_END: example_loss
 
-/// Computes the full-batch loss L(θ) = (1/n) Σᵢ ℓᵢ(θ).
-pub fn full_batch_loss(theta: &[f64; 2], data: &LineData) -> f64 {
-    let total: f64 = data.x.iter().zip(&data.y).map(|(&x, &y)| example_loss(theta, x, y)).sum();
-    total / data.len() as f64
-}
-
-/// Computes the full-batch gradient ∇L(θ) = (1/n) Σᵢ ∇ℓᵢ(θ).
-pub fn full_batch_gradient(theta: &[f64; 2], data: &LineData) -> [f64; 2] {
-    let mut total = [0.0, 0.0];
-    for (&x, &y) in data.x.iter().zip(&data.y) {
-        let [g1, g2] = example_gradient(theta, x, y);
-        total[0] += g1;
-        total[1] += g2;
-    }
-    let n = data.len() as f64;
-    [total[0] / n, total[1] / n]
-}
-
-/// Solves the normal equations of the line fit ŷ = θ₁ + θ₂x:
-///
-/// ```text
-/// [ n    Σx  ] [θ₁]   [ Σy  ]
-/// [ Σx   Σx² ] [θ₂] = [ Σxy ]
-/// ```
-///
-/// in centred form: θ₂ = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², θ₁ = ȳ − θ₂x̄.
+/// Computes the full-batch loss L(θ) = (1/n) Σᵢ ℓᵢ(θ), chapter 1's MSE of the line
+/// on all examples.
 ///
 /// # Errors
-/// [`Error::DataLengthMismatch`] when x and y differ in length,
-/// [`Error::TooFewPoints`] for fewer than 3 points, and
-/// [`Error::ConstantInputs`] when all x are equal.
+/// A length mismatch when x and y differ in length, and an error when they are empty.
+pub fn full_batch_loss(theta: &[f64; 2], data: &LineData) -> Result<f64> {
+    Ok(linear_mse(slope_first(theta), &data.x, &data.y)?)
+}
+
+/// Computes the full-batch gradient ∇L(θ) = (1/n) Σᵢ ∇ℓᵢ(θ) with chapter 1's
+/// gradient of the MSE of a line.
+///
+/// # Errors
+/// As [`full_batch_loss`].
+pub fn full_batch_gradient(theta: &[f64; 2], data: &LineData) -> Result<[f64; 2]> {
+    let [dl_dw, dl_db] = linear_mse_gradient(slope_first(theta), &data.x, &data.y)?;
+    Ok([dl_db, dl_dw])
+}
+
+/// Fits the line ŷ = θ₁ + θ₂x by least squares with chapter 1's normal equations
+/// XᵀX θ = Xᵀy, and returns θ̂ = [θ₁, θ₂], intercept first.
+///
+/// # Errors
+/// A length mismatch when x and y differ in length, [`Error::TooFewPoints`] for
+/// fewer than 3 points (a line through 2 points leaves no noise), and chapter 1's
+/// singular-design error when all x are equal.
 pub fn least_squares_fit(x: &[f64], y: &[f64]) -> Result<[f64; 2]> {
-    if x.len() != y.len() {
-        return Err(Error::DataLengthMismatch { x: x.len(), y: y.len() });
-    }
+    check_lengths("input x", x, "target y", y)?;
     if x.len() < 3 {
         return Err(Error::TooFewPoints(x.len()));
     }
-
-    let n = x.len() as f64;
-    let x_mean = x.iter().sum::<f64>() / n;
-    let y_mean = y.iter().sum::<f64>() / n;
-    let sxx: f64 = x.iter().map(|xi| (xi - x_mean) * (xi - x_mean)).sum();
-    let sxy: f64 = x.iter().zip(y).map(|(xi, yi)| (xi - x_mean) * (yi - y_mean)).sum();
-
-    if sxx == 0.0 {
-        return Err(Error::ConstantInputs(x[0]));
-    }
-    let slope = sxy / sxx;
-    Ok([y_mean - slope * x_mean, slope])
+    let [w, b] = normal_equations(x, y)?.theta;
+    Ok([b, w])
 }
 
 #[cfg(test)]
@@ -160,7 +166,9 @@ mod tests {
     #[test]
     fn fit_recovers_exact_line() {
         let y: Vec<f64> = ROUND_INPUTS.iter().map(|x| 1.0 + 2.0 * x).collect();
-        assert_eq!(least_squares_fit(&ROUND_INPUTS, &y).unwrap(), [1.0, 2.0]);
+        let [intercept, slope] = least_squares_fit(&ROUND_INPUTS, &y).unwrap();
+        assert!((intercept - 1.0).abs() < 1e-14, "θ₁ = {intercept}");
+        assert!((slope - 2.0).abs() < 1e-14, "θ₂ = {slope}");
     }
 
     #[test]
@@ -171,13 +179,36 @@ mod tests {
     #[test]
     fn fit_rejects_constant_inputs() {
         let err = least_squares_fit(&[2.0, 2.0, 2.0], &[0.0, 1.0, 2.0]).unwrap_err();
-        assert_eq!(err, Error::ConstantInputs(2.0));
+        assert_eq!(err, Error::Chapter1(ch01::Error::SingularDesign { count: 3, value: 2.0 }));
     }
 
     #[test]
     fn fit_rejects_length_mismatch() {
         let err = least_squares_fit(&[0.0, 1.0, 2.0], &[0.0, 1.0]).unwrap_err();
-        assert_eq!(err, Error::DataLengthMismatch { x: 3, y: 2 });
+        assert!(matches!(err, Error::Chapter1(ch01::Error::LengthMismatch { left: 3, right: 2, .. })), "{err}");
+    }
+
+    #[test]
+    fn losses_reject_length_mismatch() {
+        let data = LineData { x: vec![0.0, 1.0, 2.0], y: vec![0.0, 1.0], noise: vec![0.0, 0.0, 0.0] };
+        for err in
+            [full_batch_loss(&[1.0, 2.0], &data).unwrap_err(), full_batch_gradient(&[1.0, 2.0], &data).unwrap_err()]
+        {
+            assert!(matches!(err, Error::Chapter1(ch01::Error::LengthMismatch { left: 3, right: 2, .. })), "{err}");
+        }
+    }
+
+    #[test]
+    fn noise_variance_rejects_short_noise() {
+        let data = LineData { x: vec![0.0, 1.0, 2.0], y: vec![0.0, 1.0, 2.0], noise: vec![0.0] };
+        let err = data.noise_variance().unwrap_err();
+        assert!(matches!(err, Error::Chapter1(ch01::Error::LengthMismatch { left: 1, right: 3, .. })), "{err}");
+    }
+
+    #[test]
+    fn noise_variance_rejects_empty_data() {
+        let data = LineData { x: vec![], y: vec![], noise: vec![] };
+        assert_eq!(data.noise_variance().unwrap_err(), Error::TooFewPoints(0));
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! on a small noisy least-squares problem, momentum, and Adam.
 //!
 //! Everything here works on plain `f64` slices or two-element arrays, because
-//! the worked examples have two parameters. Chapter 4 reuses
-//! [`gradient_descent_step`] to update the weights of a layer.
+//! the worked examples have two parameters. The update rule itself,
+//! [`gradient_descent_step`], and the least-squares loss of a line come from
+//! chapter 1, which used them first. This crate re-exports the update rule, and
+//! chapter 4 calls it to update the weights of a layer.
 //!
 //! Modules, in the order the page explains them:
 //! - [`bowl`]: the quadratic bowls, their gradients and Hessians;
@@ -59,62 +61,21 @@ pub enum Error {
     /// The data set has too few points for a line fit with noise left over.
     #[error("too few data points: got {0}, need at least 3 so that noise remains after fitting a line")]
     TooFewPoints(usize),
-    /// The inputs x and the targets y have different lengths.
-    #[error("data length mismatch: {x} inputs x but {y} targets y; pass one target per input")]
-    DataLengthMismatch { x: usize, y: usize },
-    /// All inputs x are equal, so the intercept and the slope cannot be separated.
-    #[error("all inputs x equal {0}, so the line fit is singular; use at least two distinct x values")]
-    ConstantInputs(f64),
     /// The noise amplitude is negative or not finite.
     #[error("invalid noise amplitude {0}; use a finite value of at least 0, such as 1")]
     InvalidNoiseAmplitude(f64),
     /// The tolerance for counting steps is not a positive finite number.
     #[error("invalid tolerance {0}; use a positive finite distance such as 1e-6")]
     InvalidTolerance(f64),
+    /// An error from chapter 1's functions: the update rule and the least-squares
+    /// loss and fit of a line.
+    #[error(transparent)]
+    Chapter1(#[from] ch01::Error),
 }
 
 /// Result type of the chapter's functions.
 pub type Result<T> = std::result::Result<T, Error>;
 
-// ANCHOR: gradient_descent_step
-/// One gradient-descent step θ ← θ − α ∇L(θ), returning the new parameters.
-///
-/// `theta` and `gradient` have the same length n (any n); `alpha` must be a
-/// positive finite learning rate.
-pub fn gradient_descent_step(theta: &[f64], gradient: &[f64], alpha: f64) -> Result<Vec<f64>> {
-    if theta.len() != gradient.len() {
-        return Err(Error::LengthMismatch { parameters: theta.len(), gradient: gradient.len() });
-    }
-    if !(alpha.is_finite() && alpha > 0.0) {
-        return Err(Error::InvalidLearningRate(alpha));
-    }
-    Ok(theta.iter().zip(gradient).map(|(t, g)| t - alpha * g).collect())
-}
-// ANCHOR_END: gradient_descent_step
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn step_moves_against_gradient() {
-        assert_eq!(gradient_descent_step(&[1.0, 2.0], &[2.0, -4.0], 0.25).unwrap(), vec![0.5, 3.0]);
-    }
-
-    #[test]
-    fn step_rejects_length_mismatch() {
-        let err = gradient_descent_step(&[1.0, 2.0], &[1.0], 0.1).unwrap_err();
-        assert_eq!(err, Error::LengthMismatch { parameters: 2, gradient: 1 });
-    }
-
-    #[test]
-    fn step_rejects_nonpositive_rate() {
-        assert_eq!(gradient_descent_step(&[1.0], &[1.0], 0.0).unwrap_err(), Error::InvalidLearningRate(0.0));
-    }
-
-    #[test]
-    fn step_rejects_nan_rate() {
-        let err = gradient_descent_step(&[1.0], &[1.0], f64::NAN).unwrap_err();
-        assert!(matches!(err, Error::InvalidLearningRate(alpha) if alpha.is_nan()), "{err:?}");
-    }
-}
+/// The update rule θ ← θ − α ∇L(θ), implemented once in chapter 1, which first
+/// used it to fit a line.
+pub use ch01::gradient_descent_step;

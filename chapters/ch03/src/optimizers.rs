@@ -37,7 +37,7 @@ impl GradientDescent {
 
 impl Optimizer for GradientDescent {
     fn step(&mut self, theta: &[f64], gradient: &[f64]) -> Result<Vec<f64>> {
-        gradient_descent_step(theta, gradient, self.alpha)
+        Ok(gradient_descent_step(theta, gradient, self.alpha)?)
     }
 }
 
@@ -226,7 +226,10 @@ mod tests {
     #[test]
     fn gradient_descent_matches_step_function() {
         let mut optimizer = GradientDescent::new(0.1).unwrap();
-        assert_eq!(optimizer.step(&[3.0, 5.0], &[4.0, 6.0]).unwrap(), gradient_descent_step(&[3.0, 5.0], &[4.0, 6.0], 0.1).unwrap());
+        assert_eq!(
+            optimizer.step(&[3.0, 5.0], &[4.0, 6.0]).unwrap(),
+            gradient_descent_step(&[3.0, 5.0], &[4.0, 6.0], 0.1).unwrap()
+        );
     }
 
     #[test]

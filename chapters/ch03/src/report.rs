@@ -9,15 +9,18 @@ use crate::experiments::{
     bowl_runs, line_data, sgd_run, sgd_stability_limit, ADAM_ALPHA, DESCENT_ALPHAS, MOMENTUM, REGIME_ALPHAS,
     SETTLING_WINDOW, SGD_ALPHAS, START, WORKED_ALPHA,
 };
+use crate::gradient_descent_step;
 use crate::least_squares::{example_gradient, full_batch_gradient, full_batch_loss, least_squares_fit, LineData};
-use crate::optimizers::{Adam, AdamConfig, Momentum, Optimizer};
+use crate::optimizers::{Adam, AdamConfig, GradientDescent, Momentum, Optimizer};
 use crate::rates::{contraction_factor, momentum_rate, StepRegime};
 use crate::rng::{NOISE_SEED, SAMPLING_SEED};
-use crate::gradient_descent_step;
-use crate::runs::{Run, STEP_BUDGET, TOLERANCE};
+use crate::runs::{run_on_bowl, Run, STEP_BUDGET, TOLERANCE};
 
 /// Number of steps the step-by-step example shows.
 const WORKED_STEPS: usize = 5;
+
+/// Number of steps of the bouncing run on the ill-conditioned bowl whose θ₂ is shown.
+const BOUNCE_STEPS: usize = 5;
 
 /// Returns the chapter's worked numbers as the program prints them.
 ///
@@ -129,7 +132,15 @@ fn write_first_step_in_full(out: &mut String) -> anyhow::Result<()> {
     let error = [next[0] - m1, next[1] - m2];
 
     writeln!(out, "  step 1 in full:")?;
-    writeln!(out, "    L(θ₀) = ({} − {})² + ({} − {})² = {}", num(t1), num(m1), num(t2), num(m2), num(ROUND_BOWL.loss(&START)))?;
+    writeln!(
+        out,
+        "    L(θ₀) = ({} − {})² + ({} − {})² = {}",
+        num(t1),
+        num(m1),
+        num(t2),
+        num(m2),
+        num(ROUND_BOWL.loss(&START))
+    )?;
     writeln!(out, "    ∇L(θ₀) = [2({} − {}), 2({} − {})] = {}", num(t1), num(m1), num(t2), num(m2), vector(&gradient))?;
     writeln!(
         out,
@@ -177,7 +188,44 @@ fn write_ill_conditioned_regimes(out: &mut String) -> anyhow::Result<()> {
             StepRegime::of_factor(r2)
         )?;
     }
+    write_bounce(out, &bowl)?;
     writeln!(out)?;
+    Ok(())
+}
+
+/// Writes the run with r₂ = −1: θ₂ jumps between two values while θ₁ converges.
+fn write_bounce(out: &mut String, bowl: &Bowl) -> anyhow::Result<()> {
+    let alpha = DESCENT_ALPHAS[0];
+    let run = run_on_bowl(bowl, &mut GradientDescent::new(alpha)?, START, STEP_BUDGET)?;
+    let theta2: Vec<f64> = run.thetas[..=BOUNCE_STEPS].iter().map(|theta| theta[1]).collect();
+    let (low, high) = (
+        theta2.iter().copied().fold(f64::INFINITY, f64::min),
+        theta2.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+
+    writeln!(
+        out,
+        "  α = {} from θ₀ = {}: θ₂ at steps 0 to {} = {}",
+        num(alpha),
+        vector(&START),
+        BOUNCE_STEPS,
+        vector(&theta2)
+    )?;
+    writeln!(
+        out,
+        "    θ₂ jumps between {} and {}, each {} from θ*₂ = {}",
+        num(high),
+        num(low),
+        num(high - bowl.minimum()[1]),
+        num(bowl.minimum()[1])
+    )?;
+    writeln!(
+        out,
+        "    after {} steps θ = {}, ‖θ − θ*‖₂ = {}: it bounces at this distance forever",
+        STEP_BUDGET,
+        vector(&run.final_theta()),
+        num(run.final_distance())
+    )?;
     Ok(())
 }
 
@@ -188,9 +236,20 @@ fn write_momentum(out: &mut String) -> anyhow::Result<()> {
         let [lambda1, lambda2] = bowl.hessian_diagonal();
         let rho1 = momentum_rate(alpha, mu, lambda1)?;
         let rho2 = momentum_rate(alpha, mu, lambda2)?;
-        writeln!(out, "  {name}: rate ρ = {} along θ₁ (λ = {}), {} along θ₂ (λ = {})", num(rho1), num(lambda1), num(rho2), num(lambda2))?;
+        writeln!(
+            out,
+            "  {name}: rate ρ = {} along θ₁ (λ = {}), {} along θ₂ (λ = {})",
+            num(rho1),
+            num(lambda1),
+            num(rho2),
+            num(lambda2)
+        )?;
     }
-    writeln!(out, "  converges for 0 < αλ < 2(1 + μ), so α < {} on the ill-conditioned bowl", num(2.0 * (1.0 + mu) / 20.0))?;
+    writeln!(
+        out,
+        "  converges for 0 < αλ < 2(1 + μ), so α < {} on the ill-conditioned bowl",
+        num(2.0 * (1.0 + mu) / 20.0)
+    )?;
 
     let mut optimizer = Momentum::new(alpha, mu)?;
     let mut theta = START.to_vec();
@@ -234,7 +293,12 @@ fn write_adam_first_step(out: &mut String) -> anyhow::Result<()> {
         let update: Vec<f64> = START.iter().zip(&theta1).map(|(before, after)| before - after).collect();
 
         writeln!(out, "  {name}, step 1 from θ₀ = {}: g₁ = ∇L(θ₀) = {}", vector(&START), vector(&gradient))?;
-        writeln!(out, "    m₁ = (1 − β₁)g₁ = {}, v₁ = (1 − β₂)g₁² = {}", vector(adam.first_moment()), vector(adam.second_moment()))?;
+        writeln!(
+            out,
+            "    m₁ = (1 − β₁)g₁ = {}, v₁ = (1 − β₂)g₁² = {}",
+            vector(adam.first_moment()),
+            vector(adam.second_moment())
+        )?;
         writeln!(out, "    m̂₁ = m₁/(1 − β₁) = {}, v̂₁ = v₁/(1 − β₂) = {}", vector(&m_hat), vector(&v_hat))?;
         writeln!(out, "    α m̂₁/(√v̂₁ + ε) = {}, θ₁ = {}", vector(&update), vector(&theta1))?;
     }
@@ -243,13 +307,8 @@ fn write_adam_first_step(out: &mut String) -> anyhow::Result<()> {
 }
 
 fn write_steps_to_tolerance(out: &mut String) -> anyhow::Result<()> {
-    writeln!(
-        out,
-        "Steps to reach the minimum from θ₀ = {}: the smallest t with ‖θ_s − θ*‖₂ ≤ {} for every s from t to {}",
-        vector(&START),
-        num(TOLERANCE),
-        STEP_BUDGET
-    )?;
+    writeln!(out, "Steps to reach the minimum from θ₀ = {}:", vector(&START))?;
+    writeln!(out, "  the smallest t with ‖θ_s − θ*‖₂ ≤ {} for every s from t to {}", num(TOLERANCE), STEP_BUDGET)?;
     writeln!(out, "  {:<34} {:<11} ill-conditioned bowl", "method", "round bowl")?;
 
     let round = bowl_runs(&ROUND_BOWL, STEP_BUDGET)?;
@@ -263,12 +322,8 @@ fn write_steps_to_tolerance(out: &mut String) -> anyhow::Result<()> {
     // along θ₂ cancels except where ε matters.
     let adam_round = &round[round.len() - 1].1;
     let adam_ill = &ill[ill.len() - 1].1;
-    let largest_gap = adam_round
-        .thetas
-        .iter()
-        .zip(&adam_ill.thetas)
-        .map(|(a, b)| euclidean_distance(a, b))
-        .fold(0.0, f64::max);
+    let largest_gap =
+        adam_round.thetas.iter().zip(&adam_ill.thetas).map(|(a, b)| euclidean_distance(a, b)).fold(0.0, f64::max);
     writeln!(out, "  largest distance between the two Adam trajectories: {}", num(largest_gap))?;
     writeln!(out)?;
     Ok(())
@@ -280,7 +335,8 @@ fn write_sgd(out: &mut String) -> anyhow::Result<()> {
     writeln!(out, "  full-batch loss L(θ) = (1/n) Σᵢ ℓᵢ(θ)")?;
     writeln!(out, "  noise: uniform draws in [-0.5, 0.5) from seed {NOISE_SEED}, minus their own least-squares line")?;
 
-    for (name, ill_conditioned, bowl) in [("round", false, ROUND_BOWL), ("ill-conditioned", true, ILL_CONDITIONED_BOWL)] {
+    for (name, ill_conditioned, bowl) in [("round", false, ROUND_BOWL), ("ill-conditioned", true, ILL_CONDITIONED_BOWL)]
+    {
         write_line_data(out, name, &line_data(ill_conditioned, true)?, &bowl)?;
     }
 
@@ -290,14 +346,12 @@ fn write_sgd(out: &mut String) -> anyhow::Result<()> {
         vector(&START),
         STEP_BUDGET
     )?;
+    // θ̂ is two chars (θ and a combining circumflex) shown in one column, so
+    // the header cell that contains it is padded to one char more.
     writeln!(
         out,
-        "  {:<27} {:<5} {:<14} {:<16} mean ‖θ − θ̂‖₂ over the last {} steps",
-        "data",
-        "α",
-        "steps to 1e-6",
-        "final ‖θ − θ̂‖₂",
-        SETTLING_WINDOW
+        "  {:<26} {:<5} {:<14} {:<17} mean ‖θ − θ̂‖₂, last {} steps",
+        "data", "α", "steps to 1e-6", "final ‖θ − θ̂‖₂", SETTLING_WINDOW
     )?;
     for (name, ill_conditioned) in [("round", false), ("ill-conditioned", true)] {
         for noisy in [false, true] {
@@ -308,7 +362,7 @@ fn write_sgd(out: &mut String) -> anyhow::Result<()> {
                 let label = format!("{name}, {}", if noisy { "noisy" } else { "no noise" });
                 writeln!(
                     out,
-                    "  {:<27} {:<5} {:<14} {:<16} {}",
+                    "  {:<26} {:<5} {:<14} {:<16} {}",
                     label,
                     num(alpha),
                     steps_text(&run)?,
@@ -325,21 +379,24 @@ fn write_line_data(out: &mut String, name: &str, data: &LineData, bowl: &Bowl) -
     let n = data.len() as f64;
     let mean_square = data.x.iter().map(|x| x * x).sum::<f64>() / n;
     let theta_hat = least_squares_fit(&data.x, &data.y)?;
-    let at_minimum = full_batch_gradient(&theta_hat, data);
-    let largest_example_gradient = data
-        .x
-        .iter()
-        .zip(&data.y)
-        .map(|(&x, &y)| {
-            let [g1, g2] = example_gradient(&theta_hat, x, y);
-            (g1 * g1 + g2 * g2).sqrt()
-        })
-        .fold(0.0, f64::max);
+    let at_minimum = full_batch_gradient(&theta_hat, data)?;
+    let mut largest_example_gradient: f64 = 0.0;
+    for (&x, &y) in data.x.iter().zip(&data.y) {
+        let [g1, g2] = example_gradient(&theta_hat, x, y)?;
+        largest_example_gradient = largest_example_gradient.max((g1 * g1 + g2 * g2).sqrt());
+    }
 
     writeln!(out, "  {name} data, n = {}:", data.len())?;
-    writeln!(out, "    x = {} (mean {}, mean square {})", vector(&data.x), num(data.x.iter().sum::<f64>() / n), num(mean_square))?;
+    writeln!(
+        out,
+        "    x = {} (mean {}, mean square {})",
+        vector(&data.x),
+        num(data.x.iter().sum::<f64>() / n),
+        num(mean_square)
+    )?;
     writeln!(out, "    y = {}", vector(&data.y))?;
-    writeln!(out, "    noise r = {}, s² = mean r² = {}", vector(&data.noise), num(data.noise_variance()))?;
+    writeln!(out, "    noise r = {}", vector(&data.noise))?;
+    writeln!(out, "    s² = mean r² = {}", num(data.noise_variance()?))?;
     writeln!(
         out,
         "    least-squares solution θ̂ = {}, ‖θ̂ − θ*‖₂ = {}",
@@ -349,7 +406,7 @@ fn write_line_data(out: &mut String, name: &str, data: &LineData, bowl: &Bowl) -
     writeln!(
         out,
         "    L(θ₀) − s² = {}, bowl L(θ₀) = {}",
-        num(full_batch_loss(&START, data) - data.noise_variance()),
+        num(full_batch_loss(&START, data)? - data.noise_variance()?),
         num(bowl.loss(&START))
     )?;
     writeln!(
@@ -358,7 +415,11 @@ fn write_line_data(out: &mut String, name: &str, data: &LineData, bowl: &Bowl) -
         num((at_minimum[0] * at_minimum[0] + at_minimum[1] * at_minimum[1]).sqrt()),
         num(largest_example_gradient)
     )?;
-    writeln!(out, "    steps on a single example are stable for α < 2 / max 2(1 + xᵢ²) = {}", num(sgd_stability_limit(data)))?;
+    writeln!(
+        out,
+        "    steps on a single example are stable for α < 2 / max 2(1 + xᵢ²) = {}",
+        num(sgd_stability_limit(data)?)
+    )?;
     Ok(())
 }
 

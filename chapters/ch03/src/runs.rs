@@ -108,17 +108,17 @@ pub fn run_sgd(data: &LineData, alpha: f64, theta0: [f64; 2], steps: usize, seed
     let mut rng = seeded_rng(seed);
     let mut order: Vec<usize> = (0..data.len()).collect();
 
-    let mut run = Run::start(theta0, full_batch_loss(&theta0, data), euclidean_distance(&theta0, &minimum), steps);
+    let mut run = Run::start(theta0, full_batch_loss(&theta0, data)?, euclidean_distance(&theta0, &minimum), steps);
     let mut theta = theta0;
 
     'epochs: while run.steps_taken() < steps {
         shuffle(&mut rng, &mut order);
         for &i in &order {
-            let gradient = example_gradient(&theta, data.x[i], data.y[i]);
+            let gradient = example_gradient(&theta, data.x[i], data.y[i])?;
             let next = optimizer.step(&theta, &gradient)?;
             theta = [next[0], next[1]];
 
-            let finite = run.push(theta, full_batch_loss(&theta, data), euclidean_distance(&theta, &minimum));
+            let finite = run.push(theta, full_batch_loss(&theta, data)?, euclidean_distance(&theta, &minimum));
             if !finite || run.steps_taken() == steps {
                 break 'epochs;
             }

@@ -20,8 +20,13 @@ fn committed_figures_are_current() {
     let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/figures");
     for path in ch03::figures::write_figures(&dir).unwrap() {
         let name = path.file_name().unwrap();
-        let committed = fs::read(book.join(name))
-            .unwrap_or_else(|e| panic!("book/figures/{} is missing ({e}); run `cargo xtask generate`", name.to_string_lossy()));
-        assert!(committed == fs::read(&path).unwrap(), "book/figures/{} is stale; run `cargo xtask generate`", name.to_string_lossy());
+        let committed = fs::read(book.join(name)).unwrap_or_else(|e| {
+            panic!("book/figures/{} is missing ({e}); run `cargo xtask generate`", name.to_string_lossy())
+        });
+        assert!(
+            committed == fs::read(&path).unwrap(),
+            "book/figures/{} is stale; run `cargo xtask generate`",
+            name.to_string_lossy()
+        );
     }
 }

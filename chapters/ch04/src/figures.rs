@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use numfmt::num;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::layer::{self, Loss};
 use crate::network::Example;
@@ -30,7 +31,7 @@ pub fn gradient_check_errors() -> crate::Result<Vec<(f64, f64)>> {
 
     let loss = |theta: &[f64]| {
         net.from_flat(theta)
-            .forward(&example.x, &example.t)
+            .and_then(|candidate| candidate.forward(&example.x, &example.t))
             .map(|f| f.loss)
             .unwrap_or(f64::NAN)
     };
@@ -58,6 +59,30 @@ pub fn write_figures(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(vec![write_computation_graph(dir)?, write_gradient_check(dir)?])
 }
 
+/// Width of both figures in pixels. The book shows figures at the 880 px
+/// width of its text column, so they are drawn at that width and the browser
+/// does not rescale them.
+const WIDTH: u32 = 880;
+
+const FONT: &str = "sans-serif";
+
+/// Font sizes in CSS pixels, next to the book's 16 px body text.
+const TITLE_PX: f64 = 18.0;
+const NODE_NAME_PX: f64 = 18.0;
+const AXIS_DESC_PX: f64 = 16.0;
+const EDGE_LABEL_PX: f64 = 16.0;
+const VALUE_PX: f64 = 15.0;
+const TICK_LABEL_PX: f64 = 14.0;
+
+/// Radius of a node of the computation graph, in pixels.
+const NODE_RADIUS: i32 = 24;
+
+/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
+/// font of size s as `font-size="s / 1.24"`.
+fn font_size(css_px: f64) -> f64 {
+    css_px * 1.24
+}
+
 /// Pixel position of a node in the computation graph.
 type Point = (i32, i32);
 
@@ -68,48 +93,59 @@ fn write_computation_graph(dir: &Path) -> anyhow::Result<PathBuf> {
     let loss = layer::loss_from_logits(Loss::CrossEntropy, &example.t, &forward.z)?;
     let gradients = example.layer.backward(Loss::CrossEntropy, &example.x, &example.t, &forward)?;
 
-    let inputs: [Point; 2] = [(90, 110), (90, 250)];
-    let pre_activations: [Point; 2] = [(290, 110), (290, 250)];
-    let activations: [Point; 2] = [(470, 110), (470, 250)];
-    let output: Point = (640, 180);
+    let inputs: [Point; 2] = [(100, 130), (100, 310)];
+    let pre_activations: [Point; 2] = [(350, 130), (350, 310)];
+    let activations: [Point; 2] = [(580, 130), (580, 310)];
+    let output: Point = (790, 220);
 
-    let root = SVGBackend::new(&path, (720, 360)).into_drawing_area();
+    let root = SVGBackend::new(&path, (WIDTH, 410)).into_drawing_area();
     root.fill(&WHITE)?;
-    let label = ("sans-serif", 15).into_font().color(&BLACK);
-    let forward_style = ("sans-serif", 13).into_font().color(&BLUE);
-    let backward_style = ("sans-serif", 13).into_font().color(&RED);
+    let centred = Pos::new(HPos::Center, VPos::Center);
+    let label = TextStyle::from((FONT, font_size(EDGE_LABEL_PX)).into_font()).color(&BLACK);
+    let edge_label = label.pos(Pos::new(HPos::Center, VPos::Bottom));
+    // Values are centred under their node: the forward value first, the
+    // gradient one line below it.
+    let under = Pos::new(HPos::Center, VPos::Top);
+    let forward_style = TextStyle::from((FONT, font_size(VALUE_PX)).into_font()).color(&BLUE).pos(under);
+    let backward_style = TextStyle::from((FONT, font_size(VALUE_PX)).into_font()).color(&RED).pos(under);
+    let forward_at = |node: Point| (node.0, node.1 + NODE_RADIUS + 8);
+    let backward_at = |node: Point| (node.0, node.1 + NODE_RADIUS + 30);
 
-    root.draw(&Text::new("forward values in blue, ∂L/∂(node) in red", (20, 20), label.clone()))?;
+    root.draw(&Text::new("forward values in blue, ∂L/∂(node) in red", (24, 24), label.clone()))?;
 
     // Edges first, so the nodes are drawn over their ends.
     for (i, &z) in pre_activations.iter().enumerate() {
         for (j, &x) in inputs.iter().enumerate() {
             arrow(&root, x, z)?;
-            let at = (x.0 + (z.0 - x.0) * 3 / 10 - 6, x.1 + (z.1 - x.1) * 3 / 10 - 20);
-            root.draw(&Text::new(format!("w{}{}", subscript(i), subscript(j)), at, label.clone()))?;
+            let at = (x.0 + (z.0 - x.0) * 3 / 10, x.1 + (z.1 - x.1) * 3 / 10 - 6);
+            root.draw(&Text::new(format!("w{}{}", subscript(i), subscript(j)), at, edge_label.clone()))?;
         }
         arrow(&root, z, activations[i])?;
-        root.draw(&Text::new("σ", ((z.0 + activations[i].0) / 2 - 4, z.1 - 22), label.clone()))?;
+        root.draw(&Text::new("σ", ((z.0 + activations[i].0) / 2, z.1 - 6), edge_label.clone()))?;
         arrow(&root, activations[i], output)?;
     }
 
     for (j, &x) in inputs.iter().enumerate() {
-        node(&root, x, &format!("x{}", subscript(j)))?;
-        root.draw(&Text::new(num(example.x[j]), (x.0 - 10, x.1 + 34), forward_style.clone()))?;
+        node(&root, x, &format!("x{}", subscript(j)), centred)?;
+        root.draw(&Text::new(num(example.x[j]), forward_at(x), forward_style.clone()))?;
     }
     for (i, &z) in pre_activations.iter().enumerate() {
-        node(&root, z, &format!("z{}", subscript(i)))?;
-        root.draw(&Text::new(format!("+ b{} = {}", subscript(i), num(example.layer.b[i])), (z.0 - 30, z.1 - 52), label.clone()))?;
-        root.draw(&Text::new(num(forward.z[i]), (z.0 - 14, z.1 + 34), forward_style.clone()))?;
-        root.draw(&Text::new(num(gradients.delta[i]), (z.0 - 30, z.1 + 52), backward_style.clone()))?;
+        node(&root, z, &format!("z{}", subscript(i)), centred)?;
+        root.draw(&Text::new(
+            format!("+ b{} = {}", subscript(i), num(example.layer.b[i])),
+            (z.0, z.1 - NODE_RADIUS - 8),
+            edge_label.clone(),
+        ))?;
+        root.draw(&Text::new(num(forward.z[i]), forward_at(z), forward_style.clone()))?;
+        root.draw(&Text::new(num(gradients.delta[i]), backward_at(z), backward_style.clone()))?;
     }
     for (i, &a) in activations.iter().enumerate() {
-        node(&root, a, &format!("ŷ{}", subscript(i)))?;
-        root.draw(&Text::new(num(forward.y_hat[i]), (a.0 - 30, a.1 + 34), forward_style.clone()))?;
-        root.draw(&Text::new(num(gradients.dl_dy_hat[i]), (a.0 - 30, a.1 + 52), backward_style.clone()))?;
+        node(&root, a, &format!("ŷ{}", subscript(i)), centred)?;
+        root.draw(&Text::new(num(forward.y_hat[i]), forward_at(a), forward_style.clone()))?;
+        root.draw(&Text::new(num(gradients.dl_dy_hat[i]), backward_at(a), backward_style.clone()))?;
     }
-    node(&root, output, "L")?;
-    root.draw(&Text::new(num(loss), (output.0 - 30, output.1 + 34), forward_style))?;
+    node(&root, output, "L", centred)?;
+    root.draw(&Text::new(num(loss), forward_at(output), forward_style))?;
     root.present()?;
     drop(root);
     Ok(path)
@@ -120,17 +156,27 @@ fn subscript(index: usize) -> char {
     char::from_u32('₁' as u32 + index as u32).expect("index is a single digit")
 }
 
-fn node<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, at: Point, name: &str) -> anyhow::Result<()>
+fn node<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    at: Point,
+    name: &str,
+    centred: Pos,
+) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
-    area.draw(&Circle::new(at, 20, WHITE.filled()))?;
-    area.draw(&Circle::new(at, 20, BLACK.stroke_width(2)))?;
-    area.draw(&Text::new(name.to_owned(), (at.0 - 8, at.1 - 8), ("sans-serif", 17).into_font()))?;
+    let style = TextStyle::from((FONT, font_size(NODE_NAME_PX)).into_font()).pos(centred);
+    area.draw(&Circle::new(at, NODE_RADIUS, WHITE.filled()))?;
+    area.draw(&Circle::new(at, NODE_RADIUS, BLACK.stroke_width(2)))?;
+    area.draw(&Text::new(name.to_owned(), at, style))?;
     Ok(())
 }
 
-fn arrow<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, from: Point, to: Point) -> anyhow::Result<()>
+fn arrow<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    from: Point,
+    to: Point,
+) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -138,10 +184,11 @@ where
     let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
     let length = (dx * dx + dy * dy).sqrt();
     let (ux, uy) = (dx / length, dy / length);
-    let tip = ((to.0 as f64 - ux * 21.0) as i32, (to.1 as f64 - uy * 21.0) as i32);
-    let back = (tip.0 as f64 - ux * 9.0, tip.1 as f64 - uy * 9.0);
-    let left = ((back.0 - uy * 4.0) as i32, (back.1 + ux * 4.0) as i32);
-    let right = ((back.0 + uy * 4.0) as i32, (back.1 - ux * 4.0) as i32);
+    let reach = f64::from(NODE_RADIUS + 1);
+    let tip = ((to.0 as f64 - ux * reach) as i32, (to.1 as f64 - uy * reach) as i32);
+    let back = (tip.0 as f64 - ux * 11.0, tip.1 as f64 - uy * 11.0);
+    let left = ((back.0 - uy * 5.0) as i32, (back.1 + ux * 5.0) as i32);
+    let right = ((back.0 + uy * 5.0) as i32, (back.1 - ux * 5.0) as i32);
     area.draw(&PathElement::new(vec![from, tip], BLACK.stroke_width(1)))?;
     area.draw(&Polygon::new(vec![tip, left, right], BLACK.filled()))?;
     Ok(())
@@ -153,21 +200,33 @@ fn write_gradient_check(dir: &Path) -> anyhow::Result<PathBuf> {
     // Rounding can make e exactly 0 at a lucky h; a log axis cannot show 0.
     let points: Vec<(f64, f64)> = errors.iter().map(|&(h, e)| (h, e.max(1e-16))).collect();
 
+    // Each axis reaches a fifth of a decade past its outermost tick, so the
+    // points at h = 1e-13 and 1e-1 stay off the frame. The margin also keeps
+    // the tick at 1e-13, because plotters puts the first tick at the first
+    // power of ten above the axis start, and log10(1e-13) in floating point
+    // can come out just above -13.
+    let decades = |low: f64, high: f64| 10f64.powf(low - 0.2)..10f64.powf(high + 0.2);
     {
-        let root = SVGBackend::new(&path, (640, 400)).into_drawing_area();
+        let root = SVGBackend::new(&path, (WIDTH, 520)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption("Gradient check error against step size", ("sans-serif", 20))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d((1e-13..1e-1).log_scale(), (1e-12..1.0).log_scale())?;
+            .caption("Gradient check error against step size", (FONT, font_size(TITLE_PX)))
+            .margin(16)
+            .x_label_area_size(52)
+            .y_label_area_size(80)
+            .build_cartesian_2d(decades(-13.0, -1.0).log_scale(), decades(-12.0, 0.0).log_scale())?;
         chart
             .configure_mesh()
             .x_desc("step size h")
             .y_desc("max relative error")
+            // One tick per power of ten: 13 on each axis.
+            .x_labels(13)
+            .y_labels(13)
             .x_label_formatter(&|v| format!("{v:.0e}"))
             .y_label_formatter(&|v| format!("{v:.0e}"))
+            .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+            .label_style((FONT, font_size(TICK_LABEL_PX)))
+            .light_line_style(BLACK.mix(0.03))
             .draw()?;
         chart.draw_series(LineSeries::new(points.iter().copied(), BLUE.stroke_width(2)))?;
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, BLUE.filled())))?;

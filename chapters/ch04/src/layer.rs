@@ -3,7 +3,9 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::{check_layer_shapes, check_target, pre_activation, sigmoid, sigmoid_prime, weight_gradient, Result};
+use crate::{
+    check_layer_shapes, check_length, check_target, pre_activation, sigmoid, sigmoid_prime, weight_gradient, Result,
+};
 
 /// The two loss conventions the page compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,11 +68,12 @@ impl Layer {
     /// its forward pass.
     pub fn backward(&self, loss: Loss, x: &DVector<f64>, t: &DVector<f64>, forward: &Forward) -> Result<Gradients> {
         check_layer_shapes(&self.w, &self.b, x)?;
+        check_forward(forward, self.w.nrows())?;
         check_target(t, self.w.nrows())?;
 
-        let dl_dy_hat = loss_gradient(loss, t, &forward.y_hat);
+        let dl_dy_hat = loss_gradient(loss, t, &forward.y_hat)?;
 
-        let delta = output_delta(loss, t, &forward.y_hat);
+        let delta = output_delta(loss, t, &forward.y_hat)?;
 
         let dl_dw = weight_gradient(&delta, x);
         let dl_db = delta.clone();
@@ -88,6 +91,13 @@ impl Layer {
         })
     }
     // ANCHOR_END: step
+}
+
+/// Checks that the forward pass has one z and one ŷ per output.
+fn check_forward(forward: &Forward, outputs: usize) -> Result<()> {
+    let hint = "pass the forward pass of this layer";
+    check_length("z", &forward.z, outputs, hint)?;
+    check_length("ŷ", &forward.y_hat, outputs, hint)
 }
 
 // ANCHOR: loss_from_logits
@@ -116,15 +126,13 @@ pub fn loss_from_logits(loss: Loss, t: &DVector<f64>, z: &DVector<f64>) -> Resul
 /// −tᵢ/ŷᵢ + (1 − tᵢ)/(1 − ŷᵢ) for [`Loss::BinaryCrossEntropy`].
 ///
 /// A term whose target factor is 0 is 0, even where its denominator is 0.
-pub fn loss_gradient(loss: Loss, t: &DVector<f64>, y_hat: &DVector<f64>) -> DVector<f64> {
+pub fn loss_gradient(loss: Loss, t: &DVector<f64>, y_hat: &DVector<f64>) -> Result<DVector<f64>> {
+    check_target(t, y_hat.len())?;
     let term = |factor: f64, denominator: f64| if factor == 0.0 { 0.0 } else { factor / denominator };
-    DVector::from_iterator(
-        t.len(),
-        t.iter().zip(y_hat.iter()).map(|(&ti, &yi)| match loss {
-            Loss::CrossEntropy => -term(ti, yi),
-            Loss::BinaryCrossEntropy => -term(ti, yi) + term(1.0 - ti, 1.0 - yi),
-        }),
-    )
+    Ok(t.zip_map(y_hat, |ti, yi| match loss {
+        Loss::CrossEntropy => -term(ti, yi),
+        Loss::BinaryCrossEntropy => -term(ti, yi) + term(1.0 - ti, 1.0 - yi),
+    }))
 }
 // ANCHOR_END: loss_gradient
 
@@ -135,19 +143,21 @@ pub fn loss_gradient(loss: Loss, t: &DVector<f64>, y_hat: &DVector<f64>) -> DVec
 ///
 /// The simplified forms need no division, so they stay finite when ŷᵢ
 /// rounds to 0 or 1.
-pub fn output_delta(loss: Loss, t: &DVector<f64>, y_hat: &DVector<f64>) -> DVector<f64> {
-    match loss {
+pub fn output_delta(loss: Loss, t: &DVector<f64>, y_hat: &DVector<f64>) -> Result<DVector<f64>> {
+    check_target(t, y_hat.len())?;
+    Ok(match loss {
         Loss::CrossEntropy => t.component_mul(&y_hat.map(|yi| yi - 1.0)),
         Loss::BinaryCrossEntropy => y_hat - t,
-    }
+    })
 }
 // ANCHOR_END: output_delta
 
 /// δ by the unsimplified chain rule, ∂L/∂ŷ ⊙ σ'(z). Equal to
 /// [`output_delta`] wherever ŷ is not rounded to 0 or 1; the tests and the
 /// report use it to show the simplification holds.
-pub fn chain_rule_delta(loss: Loss, t: &DVector<f64>, forward: &Forward) -> DVector<f64> {
-    loss_gradient(loss, t, &forward.y_hat).component_mul(&forward.z.map(sigmoid_prime))
+pub fn chain_rule_delta(loss: Loss, t: &DVector<f64>, forward: &Forward) -> Result<DVector<f64>> {
+    check_forward(forward, forward.z.len())?;
+    Ok(loss_gradient(loss, t, &forward.y_hat)?.component_mul(&forward.z.map(sigmoid_prime)))
 }
 
 /// The page's example: x = [1, 2], W = [[0.5, 0.3], [0.2, 0.5]],
@@ -183,8 +193,8 @@ mod tests {
         let example = Example::classic();
         let forward = example.layer.forward(&example.x).unwrap();
         for loss in [Loss::CrossEntropy, Loss::BinaryCrossEntropy] {
-            let simplified = output_delta(loss, &example.t, &forward.y_hat);
-            let chained = chain_rule_delta(loss, &example.t, &forward);
+            let simplified = output_delta(loss, &example.t, &forward.y_hat).unwrap();
+            let chained = chain_rule_delta(loss, &example.t, &forward).unwrap();
             assert!((simplified - chained).amax() < 1e-15, "{loss:?}");
         }
     }

@@ -32,18 +32,14 @@ use thiserror::Error;
 pub enum Error {
     /// A vector or matrix does not have the shape the formula needs.
     #[error("shape mismatch: {name} has shape {found} but {expected} is needed; {hint}")]
-    Shape {
-        name: &'static str,
-        found: String,
-        expected: String,
-        hint: &'static str,
-    },
+    Shape { name: &'static str, found: String, expected: String, hint: &'static str },
     /// An error from the cross-entropy functions of chapter 2.
     #[error(transparent)]
     CrossEntropy(#[from] ch02::Error),
-    /// An error from the update rule of chapter 3.
+    /// An error from the update rule, which chapter 1 implements and chapter 3
+    /// derives and re-exports.
     #[error(transparent)]
-    GradientDescent(#[from] ch03::Error),
+    GradientDescent(#[from] ch01::Error),
 }
 
 /// Result type of the chapter's functions.
@@ -83,12 +79,17 @@ fn check_layer_shapes(w: &DMatrix<f64>, b: &DVector<f64>, x: &DVector<f64>) -> R
 
 /// Checks that a target has one entry per output.
 fn check_target(t: &DVector<f64>, outputs: usize) -> Result<()> {
-    if t.len() != outputs {
+    check_length("t", t, outputs, "pass one target per output")
+}
+
+/// Checks that the vector `name` has `expected` entries.
+fn check_length(name: &'static str, values: &DVector<f64>, expected: usize, hint: &'static str) -> Result<()> {
+    if values.len() != expected {
         return Err(Error::Shape {
-            name: "t",
-            found: format!("({})", t.len()),
-            expected: format!("({outputs})"),
-            hint: "pass one target per output",
+            name,
+            found: format!("({})", values.len()),
+            expected: format!("({expected})"),
+            hint,
         });
     }
     Ok(())
@@ -130,6 +131,7 @@ pub fn step_matrix(theta: &DMatrix<f64>, gradient: &DMatrix<f64>, alpha: f64) ->
 }
 
 /// Applies one gradient-descent step to a vector with chapter 3's update rule.
+/// Fails when the gradient does not have one entry per parameter.
 pub fn step_vector(theta: &DVector<f64>, gradient: &DVector<f64>, alpha: f64) -> Result<DVector<f64>> {
     let updated = ch03::gradient_descent_step(theta.as_slice(), gradient.as_slice(), alpha)?;
     Ok(DVector::from_vec(updated))
@@ -153,6 +155,14 @@ mod tests {
         let x = DVector::from_vec(vec![1.0, 2.0, 3.0]);
         let err = pre_activation(&w, &b, &x).unwrap_err();
         assert!(err.to_string().contains("the input has shape (3)"), "{err}");
+    }
+
+    #[test]
+    fn step_vector_rejects_wrong_length() {
+        let b = DVector::zeros(2);
+        let g = DVector::zeros(3);
+        let err = step_vector(&b, &g, 0.1).unwrap_err();
+        assert_eq!(err, Error::GradientDescent(ch01::Error::GradientLength { parameters: 2, gradient: 3 }));
     }
 
     #[test]

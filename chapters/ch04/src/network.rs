@@ -7,7 +7,11 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::{check_layer_shapes, check_target, pre_activation, sigmoid, sigmoid_prime, weight_gradient, Result};
+use crate::layer::{loss_gradient, Loss};
+use crate::{
+    check_layer_shapes, check_length, check_target, pre_activation, sigmoid, sigmoid_prime, weight_gradient, Error,
+    Result,
+};
 
 /// Parameters: W⁽¹⁾ is k×n and b⁽¹⁾ has k entries for k hidden units, W⁽²⁾
 /// is m×k and b⁽²⁾ has m entries for m outputs.
@@ -74,11 +78,11 @@ impl Network {
     /// Runs the backward pass for input `x`, target `t` and the values of
     /// its forward pass.
     pub fn backward(&self, x: &DVector<f64>, t: &DVector<f64>, forward: &Forward) -> Result<Gradients> {
-        check_layer_shapes(&self.w1, &self.b1, x)?;
+        self.check_shapes(x, forward)?;
         check_target(t, forward.y_hat.len())?;
 
         // Output layer: through the loss, then through the softmax Jacobian.
-        let dl_dy_hat = t.zip_map(&forward.y_hat, |ti, yi| if ti == 0.0 { 0.0 } else { -ti / yi });
+        let dl_dy_hat = loss_gradient(Loss::CrossEntropy, t, &forward.y_hat)?;
         let delta2 = DVector::from_vec(ch02::softmax_backward(forward.y_hat.as_slice(), dl_dy_hat.as_slice())?);
         let dl_dw2 = weight_gradient(&delta2, &forward.h);
         let dl_db2 = delta2.clone();
@@ -92,6 +96,20 @@ impl Network {
         Ok(Gradients { dl_dy_hat, delta2, dl_dw2, dl_db2, dl_dh, delta1, dl_dw1, dl_db1 })
     }
     // ANCHOR_END: backward
+
+    /// Checks that the layers fit together, that x fits W⁽¹⁾, and that the forward
+    /// pass has the shapes this network produces: z⁽¹⁾ and h with one entry per
+    /// hidden unit, z⁽²⁾ and ŷ with one per output.
+    fn check_shapes(&self, x: &DVector<f64>, forward: &Forward) -> Result<()> {
+        check_layer_shapes(&self.w1, &self.b1, x)?;
+        check_layer_shapes(&self.w2, &self.b2, &forward.h)?;
+        let (hidden, outputs) = (self.w1.nrows(), self.w2.nrows());
+        let hint = "pass the forward pass of this network";
+        check_length("z⁽¹⁾", &forward.z1, hidden, hint)?;
+        check_length("h", &forward.h, hidden, hint)?;
+        check_length("z⁽²⁾", &forward.z2, outputs, hint)?;
+        check_length("ŷ", &forward.y_hat, outputs, hint)
+    }
 
     /// Returns the network after one gradient-descent step with learning rate α.
     pub fn step(&self, gradients: &Gradients, alpha: f64) -> Result<Network> {
@@ -115,18 +133,28 @@ impl Network {
     }
 
     /// Rebuilds a network of the same shape as `self` from [`Network::to_flat`] order.
-    pub fn from_flat(&self, flat: &[f64]) -> Network {
+    /// Fails when `flat` does not hold exactly one value per parameter.
+    pub fn from_flat(&self, flat: &[f64]) -> Result<Network> {
         let (k, n) = self.w1.shape();
         let m = self.w2.nrows();
+        let count = k * n + k + m * k + m;
+        if flat.len() != count {
+            return Err(Error::Shape {
+                name: "the flat parameter vector",
+                found: format!("({})", flat.len()),
+                expected: format!("({count}) for W⁽¹⁾ {k}×{n}, b⁽¹⁾ ({k}), W⁽²⁾ {m}×{k} and b⁽²⁾ ({m})"),
+                hint: "pass the output of to_flat for a network of this shape",
+            });
+        }
         let (w1, rest) = flat.split_at(k * n);
         let (b1, rest) = rest.split_at(k);
         let (w2, b2) = rest.split_at(m * k);
-        Network {
+        Ok(Network {
             w1: DMatrix::from_row_slice(k, n, w1),
             b1: DVector::from_row_slice(b1),
             w2: DMatrix::from_row_slice(m, k, w2),
             b2: DVector::from_row_slice(b2),
-        }
+        })
     }
 }
 
@@ -186,7 +214,14 @@ mod tests {
     #[test]
     fn flat_round_trip() {
         let network = Example::hidden_layer().network;
-        assert_eq!(network.from_flat(&network.to_flat()), network);
+        assert_eq!(network.from_flat(&network.to_flat()).unwrap(), network);
+    }
+
+    #[test]
+    fn from_flat_rejects_wrong_count() {
+        let network = Example::hidden_layer().network;
+        let err = network.from_flat(&[0.0; 11]).unwrap_err();
+        assert!(err.to_string().contains("the flat parameter vector has shape (11) but (12)"), "{err}");
     }
 
     #[test]

@@ -67,7 +67,10 @@ fn single_layer(out: &mut String) -> crate::Result<()> {
 
     for (title, loss) in [
         ("Loss L = -Σᵢ tᵢ ln ŷᵢ (cross-entropy)", Loss::CrossEntropy),
-        ("Loss L = -Σᵢ [tᵢ ln ŷᵢ + (1 - tᵢ) ln(1 - ŷᵢ)] (binary cross-entropy on each output)", Loss::BinaryCrossEntropy),
+        (
+            "Loss L = -Σᵢ [tᵢ ln ŷᵢ + (1 - tᵢ) ln(1 - ŷᵢ)] (binary cross-entropy on each output)",
+            Loss::BinaryCrossEntropy,
+        ),
     ] {
         let value = layer::loss_from_logits(loss, t, &forward.z)?;
         let gradients = example.layer.backward(loss, x, t, &forward)?;
@@ -141,9 +144,14 @@ fn circulated_version(out: &mut String, example: &layer::Example, forward: &laye
     .unwrap();
     writeln!(
         out,
-        "  w₁₁ after the step: circulated {}, correct {}; with the circulated gradient {}, {} - {} · ({}) = {}",
+        "  w₁₁ after the step: circulated {}, correct {}",
         num(circulated::W11_AFTER_STEP),
-        num(stepped.w[(0, 0)]),
+        num(stepped.w[(0, 0)])
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "    with the circulated gradient {}: {} - {} · ({}) = {}",
         num(circulated::DL_DW11),
         num(w11),
         num(example.alpha),
@@ -181,11 +189,17 @@ fn hidden_layer(out: &mut String) -> crate::Result<()> {
 
     let g = net.backward(x, t, &forward)?;
     writeln!(out).unwrap();
-    writeln!(out, "Backward pass").unwrap();
+    writeln!(out, "Backward pass through the output layer").unwrap();
     write_vector(out, "∂L/∂ŷ", &g.dl_dy_hat);
     write_vector(out, "δ⁽²⁾", &g.delta2);
     write_matrix(out, "∂L/∂w⁽²⁾", &g.dl_dw2);
     write_vector(out, "∂L/∂b⁽²⁾", &g.dl_db2);
+
+    // The page explains the softmax Jacobian here, before δ goes on to the hidden layer.
+    softmax_jacobian(out)?;
+
+    writeln!(out).unwrap();
+    writeln!(out, "Backward pass through the hidden layer").unwrap();
     write_vector(out, "∂L/∂h", &g.dl_dh);
     for (i, z) in forward.z1.iter().enumerate() {
         writeln!(out, "  σ'(z⁽¹⁾{}) = {}", sub(i + 1), num(crate::sigmoid_prime(*z))).unwrap();
@@ -203,8 +217,6 @@ fn hidden_layer(out: &mut String) -> crate::Result<()> {
     write_matrix(out, "w⁽²⁾", &stepped.w2);
     write_vector(out, "b⁽²⁾", &stepped.b2);
     writeln!(out, "  L = {} (before {}, change {})", num(after), num(forward.loss), num(after - forward.loss)).unwrap();
-
-    softmax_jacobian(out)?;
     Ok(())
 }
 
@@ -216,7 +228,13 @@ fn softmax_jacobian(out: &mut String) -> crate::Result<()> {
     let diagonal: Vec<f64> = s.iter().zip(upstream).map(|(si, gi)| si * (1.0 - si) * gi).collect();
 
     writeln!(out).unwrap();
-    writeln!(out, "Softmax backward for z = {} and upstream gradient {}", numfmt::vector(&z), numfmt::vector(&upstream)).unwrap();
+    writeln!(
+        out,
+        "Softmax backward for z = {} and upstream gradient {}",
+        numfmt::vector(&z),
+        numfmt::vector(&upstream)
+    )
+    .unwrap();
     writeln!(out, "  s = {}", numfmt::vector(&s)).unwrap();
     writeln!(out, "  full Jacobian:        ∂L/∂z = {}", numfmt::vector(&full)).unwrap();
     writeln!(out, "  diagonal s(1 - s) only: ∂L/∂z = {} (wrong)", numfmt::vector(&diagonal)).unwrap();

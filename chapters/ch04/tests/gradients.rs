@@ -44,10 +44,8 @@ fn layer_parts(example: &layer::Example, loss: Loss) -> (Vec<f64>, Vec<f64>) {
 }
 
 fn layer_loss_of(example: &layer::Example, loss: Loss, theta: &[f64]) -> f64 {
-    let candidate = layer::Layer {
-        w: DMatrix::from_row_slice(2, 2, &theta[..4]),
-        b: DVector::from_row_slice(&theta[4..]),
-    };
+    let candidate =
+        layer::Layer { w: DMatrix::from_row_slice(2, 2, &theta[..4]), b: DVector::from_row_slice(&theta[4..]) };
     candidate.loss(loss, &example.x, &example.t).unwrap()
 }
 
@@ -98,7 +96,7 @@ fn network_parts(example: &network::Example) -> (Vec<f64>, Vec<f64>) {
 fn network_gradients_match_finite_differences() {
     let example = network::Example::hidden_layer();
     let (theta, analytic) = network_parts(&example);
-    let loss = |t: &[f64]| example.network.from_flat(t).forward(&example.x, &example.t).unwrap().loss;
+    let loss = |t: &[f64]| example.network.from_flat(t).unwrap().forward(&example.x, &example.t).unwrap().loss;
     let numeric = central_difference(loss, &theta, DEFAULT_STEP);
     let error = max_relative_error(&analytic, &numeric);
     assert!(error < FD_TOLERANCE, "relative error {error:e}");
@@ -127,6 +125,152 @@ fn network_gradients_match_candle() {
     let candle: Vec<f64> = grads.concat();
     let difference = max_abs_difference(&analytic, &candle);
     assert!(difference < AUTOGRAD_TOLERANCE, "difference {difference:e}");
+}
+
+/// Computes L as a function of the layer's outputs ŷ, in plain f64 from the page's formulas.
+fn layer_loss_of_output(loss: Loss, t: &DVector<f64>, y_hat: &[f64]) -> f64 {
+    t.iter()
+        .zip(y_hat)
+        .map(|(&ti, &yi)| match loss {
+            Loss::CrossEntropy => -ti * yi.ln(),
+            Loss::BinaryCrossEntropy => -(ti * yi.ln() + (1.0 - ti) * (1.0 - yi).ln()),
+        })
+        .sum()
+}
+
+#[test]
+fn layer_output_gradient_matches_finite_differences() {
+    // ∂L/∂ŷ directly, including the printed 4.6693 of the second output under
+    // the binary cross-entropy and the 0 under the cross-entropy.
+    let example = layer::Example::classic();
+    let forward = example.layer.forward(&example.x).unwrap();
+    for loss in [Loss::CrossEntropy, Loss::BinaryCrossEntropy] {
+        let analytic = layer::loss_gradient(loss, &example.t, &forward.y_hat).unwrap();
+        let numeric =
+            central_difference(|y| layer_loss_of_output(loss, &example.t, y), forward.y_hat.as_slice(), DEFAULT_STEP);
+        let error = max_relative_error(analytic.as_slice(), &numeric);
+        assert!(error < FD_TOLERANCE, "{loss:?}: relative error {error:e}");
+    }
+}
+
+#[test]
+fn layer_output_gradient_matches_candle() {
+    let example = layer::Example::classic();
+    let forward = example.layer.forward(&example.x).unwrap();
+    let t = column(&example.t);
+    for loss in [Loss::CrossEntropy, Loss::BinaryCrossEntropy] {
+        let analytic = layer::loss_gradient(loss, &example.t, &forward.y_hat).unwrap();
+        let grads = candle_gradients(&[(&[2, 1], forward.y_hat.as_slice())], |v| {
+            let y_hat = v[0].as_tensor();
+            let positive = (&t * y_hat.log()?)?;
+            match loss {
+                Loss::CrossEntropy => positive.sum_all()?.neg(),
+                Loss::BinaryCrossEntropy => {
+                    let negative = ((1.0 - &t)? * (1.0 - y_hat)?.log()?)?;
+                    (positive + negative)?.sum_all()?.neg()
+                }
+            }
+        })
+        .unwrap();
+        let difference = max_abs_difference(analytic.as_slice(), &grads[0]);
+        assert!(difference < AUTOGRAD_TOLERANCE, "{loss:?}: difference {difference:e}");
+    }
+}
+
+#[test]
+fn network_output_gradient_matches_finite_differences() {
+    let example = network::Example::hidden_layer();
+    let net = &example.network;
+    let forward = net.forward(&example.x, &example.t).unwrap();
+    let analytic = net.backward(&example.x, &example.t, &forward).unwrap().dl_dy_hat;
+    let loss = |y: &[f64]| layer_loss_of_output(Loss::CrossEntropy, &example.t, y);
+    let numeric = central_difference(loss, forward.y_hat.as_slice(), DEFAULT_STEP);
+    let error = max_relative_error(analytic.as_slice(), &numeric);
+    assert!(error < FD_TOLERANCE, "relative error {error:e}");
+}
+
+#[test]
+fn network_output_gradient_matches_candle() {
+    let example = network::Example::hidden_layer();
+    let net = &example.network;
+    let forward = net.forward(&example.x, &example.t).unwrap();
+    let analytic = net.backward(&example.x, &example.t, &forward).unwrap().dl_dy_hat;
+    let t = column(&example.t);
+    let grads =
+        candle_gradients(&[(&[2, 1], forward.y_hat.as_slice())], |v| (&t * v[0].log()?)?.sum_all()?.neg()).unwrap();
+    let difference = max_abs_difference(analytic.as_slice(), &grads[0]);
+    assert!(difference < AUTOGRAD_TOLERANCE, "difference {difference:e}");
+}
+
+/// Computes L as a function of the hidden activations h: the output layer of the
+/// network and its cross-entropy, with chapter 2's log-softmax.
+fn network_loss_of_hidden(example: &network::Example, h: &[f64]) -> f64 {
+    let net = &example.network;
+    let z2 = ch04::pre_activation(&net.w2, &net.b2, &DVector::from_row_slice(h)).unwrap();
+    let log_y_hat = ch02::log_softmax(z2.as_slice()).unwrap();
+    ch02::cross_entropy(example.t.as_slice(), &log_y_hat).unwrap()
+}
+
+#[test]
+fn hidden_gradient_matches_finite_differences() {
+    // ∂L/∂h = W⁽²⁾ᵀ δ⁽²⁾ directly, not only through δ⁽¹⁾.
+    let example = network::Example::hidden_layer();
+    let net = &example.network;
+    let forward = net.forward(&example.x, &example.t).unwrap();
+    let analytic = net.backward(&example.x, &example.t, &forward).unwrap().dl_dh;
+    let numeric = central_difference(|h| network_loss_of_hidden(&example, h), forward.h.as_slice(), DEFAULT_STEP);
+    let error = max_relative_error(analytic.as_slice(), &numeric);
+    assert!(error < FD_TOLERANCE, "relative error {error:e}");
+}
+
+#[test]
+fn hidden_gradient_matches_candle() {
+    let example = network::Example::hidden_layer();
+    let net = &example.network;
+    let forward = net.forward(&example.x, &example.t).unwrap();
+    let analytic = net.backward(&example.x, &example.t, &forward).unwrap().dl_dh;
+    let w2 = Tensor::from_slice(&row_major(&net.w2), (2, 2), &Device::Cpu).unwrap();
+    let b2 = column(&net.b2);
+    let t = column(&example.t);
+    let grads = candle_gradients(&[(&[2, 1], forward.h.as_slice())], |v| {
+        let y_hat = candle_softmax(&w2.matmul(v[0].as_tensor())?.add(&b2)?)?;
+        (&t * y_hat.log()?)?.sum_all()?.neg()
+    })
+    .unwrap();
+    let difference = max_abs_difference(analytic.as_slice(), &grads[0]);
+    assert!(difference < AUTOGRAD_TOLERANCE, "difference {difference:e}");
+}
+
+/// The pre-activations whose σ' the page prints, and two more on either side.
+const SIGMOID_POINTS: [f64; 4] = [1.2, 1.3, -3.0, 0.5];
+
+#[test]
+fn sigmoid_prime_matches_finite_differences() {
+    let analytic: Vec<f64> = SIGMOID_POINTS.iter().map(|&z| ch04::sigmoid_prime(z)).collect();
+    let numeric: Vec<f64> =
+        SIGMOID_POINTS.iter().map(|&z| central_difference(|v| ch04::sigmoid(v[0]), &[z], DEFAULT_STEP)[0]).collect();
+    let error = max_relative_error(&analytic, &numeric);
+    assert!(error < FD_TOLERANCE, "relative error {error:e}");
+}
+
+#[test]
+fn sigmoid_prime_matches_candle() {
+    let analytic: Vec<f64> = SIGMOID_POINTS.iter().map(|&z| ch04::sigmoid_prime(z)).collect();
+    let grads = candle_gradients(&[(&[4], &SIGMOID_POINTS)], |v| candle_sigmoid(v[0].as_tensor())?.sum_all()).unwrap();
+    let difference = max_abs_difference(&analytic, &grads[0]);
+    assert!(difference < AUTOGRAD_TOLERANCE, "difference {difference:e}");
+}
+
+#[test]
+fn softmax_backward_matches_finite_differences() {
+    let z = [1.0, 2.0, 3.0];
+    let upstream = [1.0, 0.0, 0.0];
+    let s = ch02::softmax(&z).unwrap();
+    let ours = ch02::softmax_backward(&s, &upstream).unwrap();
+    let weighted = |z: &[f64]| ch02::softmax(z).unwrap().iter().zip(upstream).map(|(si, gi)| si * gi).sum::<f64>();
+    let numeric = central_difference(weighted, &z, DEFAULT_STEP);
+    let error = max_relative_error(&ours, &numeric);
+    assert!(error < FD_TOLERANCE, "relative error {error:e}");
 }
 
 #[test]

@@ -74,3 +74,90 @@ fn target_length_mismatch_rejected() {
     let t = DVector::from_vec(vec![1.0, 0.0, 0.0]);
     assert!(example.network.forward(&example.x, &t).is_err());
 }
+
+#[test]
+fn layer_backward_rejects_forward_of_other_layer() {
+    // A forward pass with three outputs, passed to the backward pass of a
+    // two-output layer.
+    let example = layer::Example::classic();
+    let forward =
+        layer::Forward { z: DVector::from_vec(vec![1.2, 1.3, 0.0]), y_hat: DVector::from_vec(vec![0.7, 0.8, 0.5]) };
+    let err = example.layer.backward(Loss::CrossEntropy, &example.x, &example.t, &forward).unwrap_err();
+    assert!(err.to_string().contains("z has shape (3) but (2) is needed"), "{err}");
+}
+
+#[test]
+fn layer_backward_rejects_short_y_hat() {
+    let example = layer::Example::classic();
+    let mut forward = example.layer.forward(&example.x).unwrap();
+    forward.y_hat = DVector::from_vec(vec![0.7]);
+    let err = example.layer.backward(Loss::BinaryCrossEntropy, &example.x, &example.t, &forward).unwrap_err();
+    assert!(err.to_string().contains("ŷ has shape (1) but (2) is needed"), "{err}");
+}
+
+#[test]
+fn output_gradients_reject_length_mismatch() {
+    let t = DVector::from_vec(vec![1.0, 0.0]);
+    let y_hat = DVector::from_vec(vec![0.2, 0.3, 0.5]);
+    for loss in [Loss::CrossEntropy, Loss::BinaryCrossEntropy] {
+        let err = layer::loss_gradient(loss, &t, &y_hat).unwrap_err();
+        assert!(err.to_string().contains("t has shape (2) but (3) is needed"), "{loss:?}: {err}");
+        let err = layer::output_delta(loss, &t, &y_hat).unwrap_err();
+        assert!(err.to_string().contains("t has shape (2) but (3) is needed"), "{loss:?}: {err}");
+    }
+}
+
+#[test]
+fn chain_rule_delta_rejects_mismatched_forward() {
+    let example = layer::Example::classic();
+    let forward = layer::Forward { z: DVector::from_vec(vec![1.2, 1.3]), y_hat: DVector::from_vec(vec![0.7]) };
+    let err = layer::chain_rule_delta(Loss::CrossEntropy, &example.t, &forward).unwrap_err();
+    assert!(matches!(err, ch04::Error::Shape { name: "ŷ", .. }), "{err}");
+}
+
+#[test]
+fn network_backward_rejects_forward_of_other_network() {
+    // The forward pass of a network with three hidden units: W⁽²⁾ᵀδ⁽²⁾ would
+    // have two entries but σ'(z⁽¹⁾) three.
+    let example = ch04::network::Example::hidden_layer();
+    let mut forward = example.network.forward(&example.x, &example.t).unwrap();
+    forward.z1 = DVector::from_vec(vec![1.2, 1.3, 0.4]);
+    let err = example.network.backward(&example.x, &example.t, &forward).unwrap_err();
+    assert!(err.to_string().contains("z⁽¹⁾ has shape (3) but (2) is needed"), "{err}");
+}
+
+#[test]
+fn network_backward_rejects_three_outputs() {
+    let example = ch04::network::Example::hidden_layer();
+    let mut forward = example.network.forward(&example.x, &example.t).unwrap();
+    forward.y_hat = DVector::from_vec(vec![0.2, 0.3, 0.5]);
+    let t = DVector::from_vec(vec![1.0, 0.0, 0.0]);
+    let err = example.network.backward(&example.x, &t, &forward).unwrap_err();
+    assert!(err.to_string().contains("ŷ has shape (3) but (2) is needed"), "{err}");
+}
+
+#[test]
+fn network_backward_rejects_hidden_size_mismatch() {
+    // W⁽²⁾ with three columns cannot take the two hidden activations.
+    let example = ch04::network::Example::hidden_layer();
+    let forward = example.network.forward(&example.x, &example.t).unwrap();
+    let mut network = example.network.clone();
+    network.w2 = DMatrix::zeros(2, 3);
+    let err = network.backward(&example.x, &example.t, &forward).unwrap_err();
+    assert!(matches!(err, ch04::Error::Shape { name: "the input", .. }), "{err}");
+}
+
+#[test]
+fn from_flat_rejects_short_vector() {
+    let network = ch04::network::Example::hidden_layer().network;
+    let err = network.from_flat(&[0.0; 5]).unwrap_err();
+    assert!(matches!(err, ch04::Error::Shape { name: "the flat parameter vector", .. }), "{err}");
+}
+
+#[test]
+fn step_vector_rejects_long_gradient() {
+    let b = DVector::from_vec(vec![0.1, 0.1]);
+    let gradient = DVector::from_vec(vec![1.0, 2.0, 3.0]);
+    let err = ch04::step_vector(&b, &gradient, 0.1).unwrap_err();
+    assert!(err.to_string().contains("2 parameters θ but 3 gradient entries"), "{err}");
+}

@@ -25,7 +25,11 @@ fn second_output_gradient_by_convention() {
     let forward = example.layer.forward(&example.x).unwrap();
     let ce = example.layer.backward(Loss::CrossEntropy, &example.x, &example.t, &forward).unwrap();
     let bce = example.layer.backward(Loss::BinaryCrossEntropy, &example.x, &example.t, &forward).unwrap();
-    // With t₂ = 0 the cross-entropy does not depend on ŷ₂ at all.
+    // With t₂ = 0 the cross-entropy does not depend on ŷ₂ at all: the page's
+    // zero gradients ∂L/∂ŷ₂, δ₂, ∂L/∂w₂₁, ∂L/∂w₂₂ and ∂L/∂b₂ are exactly 0.
+    assert_eq!(ce.dl_dy_hat[1], 0.0);
     assert_eq!(ce.delta[1], 0.0);
+    assert_eq!((ce.dl_dw[(1, 0)], ce.dl_dw[(1, 1)]), (0.0, 0.0));
+    assert_eq!(ce.dl_db[1], 0.0);
     assert_eq!(bce.delta[1], forward.y_hat[1]);
 }
