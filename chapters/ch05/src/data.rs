@@ -106,14 +106,21 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// Returns the lowercase hex SHA-256 of the file at `path`.
+pub fn file_sha256(path: &Path) -> Result<String> {
+    let fix = "check that the file is readable, or move it away so that the program fetches a fresh copy";
+    let file = File::open(path).with_context(|| format!("failed to open {}; {fix}", path.display()))?;
+    sha256_hex(BufReader::new(file)).with_context(|| format!("failed to read {}; {fix}", path.display()))
+}
+
 /// Checks the file at `path` against `expected` SHA-256 (lowercase hex).
 pub fn verify_file(path: &Path, expected: &str) -> Result<()> {
-    let file = File::open(path).with_context(|| format!("failed to open {}", path.display()))?;
-    let actual = sha256_hex(BufReader::new(file)).with_context(|| format!("failed to read {}", path.display()))?;
+    let actual = file_sha256(path)?;
     anyhow::ensure!(
         actual == expected,
-        "{} has SHA-256 {actual}, but the expected SHA-256 is {expected}; \
-         the file is damaged or is not the expected file, so delete it and run the program again to download a verified copy",
+        "{} has SHA-256 {actual}, but the expected SHA-256 is {expected}; the file is damaged or is not the expected \
+         file, so run the program again: it moves the file to {}.rejected and fetches a verified copy",
+        path.display(),
         path.display()
     );
     Ok(())

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use plotters::prelude::*;
 
+use crate::atomic;
 use crate::summary::Summary;
 
 /// File names of the figures, in the order [`write_summary_figures`] returns them.
@@ -23,13 +24,26 @@ pub fn write_figures(dir: &Path) -> Result<Vec<PathBuf>> {
     write_summary_figures(&crate::reference::reference_run()?, dir)
 }
 
+/// Draws one figure of a summary as SVG into a string; the path names the
+/// figure's file in error messages.
+type DrawFigure = fn(&Summary, &Path, &mut String) -> Result<()>;
+
 /// Writes the three figures of `summary` into `dir` and returns their paths.
+///
+/// Each figure is drawn into memory and written atomically, so a drawing
+/// error or an interrupted run leaves any older figure in place and never a
+/// partly drawn one.
 pub fn write_summary_figures(summary: &Summary, dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create {}; pass a writable --out-dir", dir.display()))?;
     let paths: Vec<PathBuf> = FIGURE_NAMES.iter().map(|name| dir.join(name)).collect();
-    draw_training_curves(summary, &paths[0])?;
-    draw_digit_grid(summary, &paths[1])?;
-    draw_confusion_matrix(summary, &paths[2])?;
+    let draw: [DrawFigure; 3] = [draw_training_curves, draw_digit_grid, draw_confusion_matrix];
+    for (path, draw) in paths.iter().zip(draw) {
+        let mut svg = String::new();
+        draw(summary, path, &mut svg)?;
+        atomic::write_bytes(path, svg.as_bytes())
+            .with_context(|| format!("failed to write the figure {}; pass a writable --out-dir", path.display()))?;
+    }
     Ok(paths)
 }
 
@@ -38,9 +52,10 @@ fn plot_error<E: std::fmt::Debug>(path: &Path) -> impl FnOnce(E) -> anyhow::Erro
     move |error| anyhow::anyhow!("failed to draw {}: {error:?}", path.display())
 }
 
-/// Loss and accuracy per epoch, training and test, side by side.
-fn draw_training_curves(summary: &Summary, path: &Path) -> Result<()> {
-    let root = SVGBackend::new(path, (900, 360)).into_drawing_area();
+/// Draws the loss and accuracy per epoch, training and test, side by side,
+/// into `svg`; `path` is the figure's file, for error messages.
+fn draw_training_curves(summary: &Summary, path: &Path, svg: &mut String) -> Result<()> {
+    let root = SVGBackend::with_string(svg, (900, 360)).into_drawing_area();
     root.fill(&WHITE).map_err(plot_error(path))?;
     let (left, right) = root.split_horizontally(450);
     let epochs = summary.history.len().max(1) as f64;
@@ -133,7 +148,7 @@ const GRAY_LEVELS: u8 = 16;
 
 /// Draws a 5 × 5 grid of test digits labelled "prediction / truth"; mistakes have
 /// a red frame and a red label.
-fn draw_digit_grid(summary: &Summary, path: &Path) -> Result<()> {
+fn draw_digit_grid(summary: &Summary, path: &Path, svg: &mut String) -> Result<()> {
     const COLUMNS: i32 = 5;
     const CELL_WIDTH: i32 = 28 * PIXEL + 24;
     const CELL_HEIGHT: i32 = 28 * PIXEL + 40;
@@ -141,7 +156,7 @@ fn draw_digit_grid(summary: &Summary, path: &Path) -> Result<()> {
     let rows = (summary.digits.len() as i32 + COLUMNS - 1) / COLUMNS;
     let size = ((COLUMNS * CELL_WIDTH) as u32, (TOP + rows.max(1) * CELL_HEIGHT) as u32);
 
-    let root = SVGBackend::new(path, size).into_drawing_area();
+    let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE).map_err(plot_error(path))?;
     let title = "Test digits: prediction / truth (mistakes in red)";
     root.draw(&Text::new(title, (12, 12), (FONT, 18).into_font())).map_err(plot_error(path))?;
@@ -187,14 +202,14 @@ fn draw_digit_grid(summary: &Summary, path: &Path) -> Result<()> {
 
 /// Draws the 10 × 10 confusion matrix of the test set, shaded on a log scale so
 /// that single mistakes stay visible next to diagonals of about 1000.
-fn draw_confusion_matrix(summary: &Summary, path: &Path) -> Result<()> {
+fn draw_confusion_matrix(summary: &Summary, path: &Path, svg: &mut String) -> Result<()> {
     const CELL: i32 = 48;
     const LEFT: i32 = 80;
     const TOP: i32 = 80;
     let classes = summary.confusion.len() as i32;
     let size = ((LEFT + classes * CELL + 20) as u32, (TOP + classes * CELL + 20) as u32);
 
-    let root = SVGBackend::new(path, size).into_drawing_area();
+    let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE).map_err(plot_error(path))?;
     let title = format!("Confusion matrix, {} test digits", summary.test_examples);
     root.draw(&Text::new(title, (12, 10), (FONT, 18).into_font())).map_err(plot_error(path))?;

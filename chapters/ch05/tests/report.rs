@@ -18,9 +18,26 @@ fn reference_run_uses_book_recipe() {
 }
 
 #[test]
-fn reference_runs_have_seeds_one_two() {
+fn seed_runs_cover_seeds_one_to_nine() {
     let seeds: Vec<u64> = OTHER_SEED_RUNS.iter().map(|name| reference::read_run(name).unwrap().seed).collect();
-    assert_eq!(seeds, [1, 2]);
+    assert_eq!(seeds, (1..=9).collect::<Vec<u64>>());
+}
+
+#[test]
+fn seed_runs_use_book_recipe() {
+    let reference = reference::reference_run().unwrap();
+    for name in OTHER_SEED_RUNS {
+        let run = reference::read_run(name).unwrap();
+        assert_eq!(
+            (run.epochs, run.batch_size, run.hidden),
+            (reference.epochs, reference.batch_size, reference.hidden)
+        );
+        assert_eq!(
+            (run.learning_rate, run.beta2, run.epsilon),
+            (reference.learning_rate, reference.beta2, reference.epsilon)
+        );
+        assert_eq!(run.data_files, reference.data_files, "{name} trained on other data");
+    }
 }
 
 #[test]
@@ -64,4 +81,60 @@ fn candle_version_matches_lockfile() {
     let lockfile = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock")).unwrap();
     let entry = format!("name = \"candle-core\"\nversion = \"{CANDLE_VERSION}\"");
     assert!(lockfile.contains(&entry), "Cargo.lock has no candle-core {CANDLE_VERSION}");
+}
+
+/// Names of everything in `dir`, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().file_name().to_string_lossy().into()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn failed_figure_leaves_no_file() {
+    // A digit whose pixels are not hex fails in the middle of the grid. A
+    // backend that drew straight into the file would leave half a figure.
+    let mut run = reference::reference_run().unwrap();
+    run.digits[3].pixels = "zz".repeat(784);
+    let dir = tempfile::tempdir().unwrap();
+
+    let error = ch05::figures::write_summary_figures(&run, dir.path()).unwrap_err();
+
+    assert!(error.to_string().contains("pixel 0 is not a hex byte"), "{error}");
+    assert_eq!(listing(dir.path()), ["ch05-training-curves.svg"]);
+}
+
+#[test]
+fn summary_replaces_file_atomically() {
+    // A hard link to the old file keeps the old bytes only when the new
+    // summary goes to a new file that is renamed over the old name.
+    let run = reference::reference_run().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summary.json");
+    let link = dir.path().join("previous.json");
+    std::fs::write(&path, "{}").unwrap();
+    std::fs::hard_link(&path, &link).unwrap();
+
+    run.write(&path).unwrap();
+
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), "{}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(ch05::summary::Summary::from_json("summary.json", &written).unwrap(), run);
+    assert_eq!(listing(dir.path()), ["previous.json", "summary.json"]);
+}
+
+#[test]
+fn figures_replace_files_atomically() {
+    let name = "ch05-confusion-matrix.svg";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    let link = dir.path().join("previous.svg");
+    std::fs::write(&path, "<svg/>").unwrap();
+    std::fs::hard_link(&path, &link).unwrap();
+
+    ch05::figures::write_figures(dir.path()).unwrap();
+
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), "<svg/>");
+    assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(reference::figures_dir().join(name)).unwrap());
 }

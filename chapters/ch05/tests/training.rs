@@ -177,3 +177,131 @@ fn confusion_matrix_counts_pairs() {
     assert_eq!(matrix[1][1], 1);
     assert_eq!(matrix.iter().flatten().sum::<u32>(), 4);
 }
+
+#[test]
+fn diverged_last_update_stops_training() {
+    // One batch per epoch, so the epoch's only update is also its last, and
+    // no later batch loss would show that it diverged. A step size of 1e39
+    // overflows f32 in that update.
+    let mnist = subset();
+    let device = Device::Cpu;
+    let train_split = DeviceSplit::new(&mnist.train.head(32), DType::F32, &device).unwrap();
+    let test_split = DeviceSplit::new(&mnist.test, DType::F32, &device).unwrap();
+    let recipe = Recipe {
+        epochs: 1,
+        adam: ch05::adam::AdamConfig { learning_rate: 1e39, ..Default::default() },
+        ..Recipe::default()
+    };
+    let mut rng = Rng::new(0);
+    let model = Mlp::glorot(recipe.hidden, &mut rng, DType::F32, &device).unwrap();
+
+    let error = train::train(&model, &recipe, &mut rng, &train_split, &test_split, &mut Silent).unwrap_err();
+
+    let message = error.to_string();
+    assert!(message.contains("the weights became non-finite in epoch 1, although every batch loss"), "{message}");
+    assert!(message.contains("w1 contains 100352 non-finite values out of 100352"), "{message}");
+    assert!(message.contains("pass a smaller --learning-rate (now 1e39)"), "{message}");
+}
+
+/// Returns the subset's test split on the CPU.
+fn test_split() -> DeviceSplit {
+    DeviceSplit::new(&subset().test, DType::F32, &Device::Cpu).unwrap()
+}
+
+#[test]
+fn evaluate_rejects_non_finite_weights() {
+    let hidden = 4;
+    let mut b1 = vec![0.0; hidden];
+    b1[2] = f64::INFINITY;
+    let values = [&vec![0.01; INPUTS * hidden][..], &b1, &vec![0.01; hidden * CLASSES], &[0.0; CLASSES]];
+    let model = Mlp::from_values(hidden, values, DType::F32, &Device::Cpu).unwrap();
+
+    let error = train::evaluate(&model, &test_split()).unwrap_err();
+
+    let message = error.to_string();
+    assert!(message.contains("b1 contains 1 non-finite value out of 4 (the first is inf at index [2])"), "{message}");
+    assert!(message.contains("train again with a smaller --learning-rate"), "{message}");
+}
+
+#[test]
+fn evaluate_rejects_empty_split() {
+    let mut rng = Rng::new(0);
+    let model = Mlp::glorot(4, &mut rng, DType::F32, &Device::Cpu).unwrap();
+    let empty = DeviceSplit::new(&subset().test.head(0), DType::F32, &Device::Cpu).unwrap();
+
+    let error = train::evaluate(&model, &empty).unwrap_err();
+
+    assert!(error.to_string().contains("empty split (0 images); pass a data directory"), "{error}");
+}
+
+#[test]
+fn load_rejects_non_finite_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("diverged.safetensors");
+    let mut rng = Rng::new(0);
+    let model = Mlp::glorot(4, &mut rng, DType::F32, &Device::Cpu).unwrap();
+    let mut w1 = model.w1.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+    w1[5] = f32::NEG_INFINITY;
+    w1[9] = f32::NAN;
+    model.w1.set(&candle_core::Tensor::from_vec(w1, (INPUTS, 4), &Device::Cpu).unwrap()).unwrap();
+    model.save(&path).unwrap();
+
+    let error = Mlp::load(&path, DType::F32, &Device::Cpu).unwrap_err();
+
+    let message = error.to_string();
+    assert!(
+        message.contains("w1 contains 2 non-finite values out of 3136 (the first is -inf at index [1, 1])"),
+        "{message}"
+    );
+    assert!(message.contains("pass --load a file saved by a run that finished"), "{message}");
+}
+
+#[test]
+fn load_rejects_matrix_bias() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("matrix-bias.safetensors");
+    let mut rng = Rng::new(0);
+    let model = Mlp::glorot(4, &mut rng, DType::F32, &Device::Cpu).unwrap();
+    let mut tensors = std::collections::HashMap::new();
+    for (name, var) in ch05::model::PARAMETER_NAMES.iter().zip(model.vars()) {
+        tensors.insert(name.to_string(), var.as_tensor().clone());
+    }
+    tensors.insert("b1".to_owned(), model.b1.as_tensor().reshape((2, 2)).unwrap());
+    candle_core::safetensors::save(&tensors, &path).unwrap();
+
+    let error = Mlp::load(&path, DType::F32, &Device::Cpu).unwrap_err();
+
+    let message = error.to_string();
+    assert!(message.contains("b1 has shape [2, 2], but the model needs a vector of shape [H]"), "{message}");
+    assert!(message.contains("pass a file written by --save"), "{message}");
+}
+
+#[test]
+fn huge_hidden_layer_is_rejected() {
+    // Without the bound, this width needs terabytes and the allocation aborts the process.
+    let error = Mlp::glorot(1 << 40, &mut Rng::new(0), DType::F32, &Device::Cpu).unwrap_err();
+
+    let message = error.to_string();
+    assert!(
+        message.contains("a hidden layer of 1099511627776 units is outside the allowed range 1 to 16384"),
+        "{message}"
+    );
+}
+
+#[test]
+fn save_replaces_file_atomically() {
+    // A hard link to the old file keeps the old bytes only when the new
+    // weights go to a new file that is renamed over the old name.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("weights.safetensors");
+    let link = dir.path().join("previous.safetensors");
+    std::fs::write(&path, "previous weights").unwrap();
+    std::fs::hard_link(&path, &link).unwrap();
+    let model = Mlp::glorot(4, &mut Rng::new(0), DType::F32, &Device::Cpu).unwrap();
+
+    model.save(&path).unwrap();
+
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), "previous weights");
+    assert!(Mlp::load(&path, DType::F32, &Device::Cpu).is_ok());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "a temporary file was left behind");
+}
