@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use numfmt::{matrix, num, vector};
+use numfmt::{matrix, num, vector, write_wrapped};
 
 use crate::regression::{self, INITIAL_THETA, ITERATIONS, LEARNING_RATE, X, Y};
 use crate::{
@@ -213,56 +213,4 @@ fn describe(result: crate::Result<f64>) -> String {
         Ok(loss) => format!("MSE = {}", num(loss)),
         Err(err) => format!("error: {err}"),
     }
-}
-
-/// Widest line the report prints, in characters. Wider lines would need
-/// sideways scrolling in the book's code blocks.
-const MAX_LINE_CHARS: usize = 100;
-
-/// Writes `prefix` and `text` as one line, or as several when one line would
-/// be wider than [`MAX_LINE_CHARS`]. The text breaks at spaces outside
-/// brackets, and each further line starts with `continuation`. A word wider
-/// than the limit stays whole.
-fn write_wrapped(out: &mut String, prefix: &str, continuation: &str, text: &str) -> std::fmt::Result {
-    let mut line = prefix.to_owned();
-    let mut line_has_words = false;
-    for word in words_outside_brackets(text) {
-        let width = line.chars().count() + usize::from(line_has_words) + word.chars().count();
-        if line_has_words && width > MAX_LINE_CHARS {
-            writeln!(out, "{line}")?;
-            line = continuation.to_owned();
-            line_has_words = false;
-        }
-        if line_has_words {
-            line.push(' ');
-        }
-        line.push_str(word);
-        line_has_words = true;
-    }
-    writeln!(out, "{line}")
-}
-
-/// Splits `text` at the spaces that lie outside (…) and […], so that a shape
-/// such as (3, 1) or a vector such as [0.3, 0.8] never breaks across lines.
-fn words_outside_brackets(text: &str) -> Vec<&str> {
-    let mut words = Vec::new();
-    let mut depth = 0_i32;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth -= 1,
-            ' ' if depth <= 0 => {
-                if i > start {
-                    words.push(&text[start..i]);
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if start < text.len() {
-        words.push(&text[start..]);
-    }
-    words
 }

@@ -2,7 +2,12 @@
 //!
 //! Every chapter prints its values with [`num`], and the whole-book tests
 //! compare the numbers written in a page with the tokens of that output, so a
-//! page quotes a value exactly as the program prints it.
+//! page quotes a value exactly as the program prints it. [`write_wrapped`]
+//! keeps the printed lines narrow enough for the book's code blocks.
+
+mod wrap;
+
+pub use wrap::{write_wrapped, MAX_LINE_CHARS};
 
 /// Significant digits of every printed value.
 pub const SIGNIFICANT_DIGITS: usize = 6;
