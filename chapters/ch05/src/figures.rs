@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::atomic;
 use crate::summary::Summary;
@@ -14,7 +15,26 @@ use crate::summary::Summary;
 /// File names of the figures, in the order [`write_summary_figures`] returns them.
 pub const FIGURE_NAMES: [&str; 3] = ["ch05-training-curves.svg", "ch05-test-digits.svg", "ch05-confusion-matrix.svg"];
 
+/// Width of every figure in pixels. The book shows figures at the 880 px
+/// width of its text column, so they are drawn at that width and the browser
+/// does not rescale them.
+const WIDTH: u32 = 880;
+
 const FONT: &str = "sans-serif";
+
+/// Font sizes in CSS pixels, next to the book's 16 px body text.
+const TITLE_PX: f64 = 18.0;
+const AXIS_DESC_PX: f64 = 16.0;
+const LEGEND_PX: f64 = 15.0;
+const CAPTION_PX: f64 = 15.0;
+const TICK_LABEL_PX: f64 = 14.0;
+const COUNT_PX: f64 = 14.0;
+
+/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
+/// font of size s as `font-size="s / 1.24"`.
+fn font_size(css_px: f64) -> f64 {
+    css_px * 1.24
+}
 const TRAIN_COLOR: RGBColor = RGBColor(31, 119, 180);
 const TEST_COLOR: RGBColor = RGBColor(214, 39, 40);
 const MISTAKE_COLOR: RGBColor = RGBColor(200, 0, 0);
@@ -55,19 +75,19 @@ fn plot_error<E: std::fmt::Debug>(path: &Path) -> impl FnOnce(E) -> anyhow::Erro
 /// Draws the loss and accuracy per epoch, training and test, side by side,
 /// into `svg`; `path` is the figure's file, for error messages.
 fn draw_training_curves(summary: &Summary, path: &Path, svg: &mut String) -> Result<()> {
-    let root = SVGBackend::with_string(svg, (900, 360)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (WIDTH, 400)).into_drawing_area();
     root.fill(&WHITE).map_err(plot_error(path))?;
-    let (left, right) = root.split_horizontally(450);
+    let (left, right) = root.split_horizontally(WIDTH / 2);
     let epochs = summary.history.len().max(1) as f64;
     let x_range = 0.5..epochs + 0.5;
 
     let losses = summary.history.iter().flat_map(|e| [e.train_loss, e.test_loss]);
     let max_loss = losses.fold(0.0_f64, f64::max) * 1.1;
     let mut chart = ChartBuilder::on(&left)
-        .caption("Loss per epoch", (FONT, 18))
+        .caption("Loss per epoch", (FONT, font_size(TITLE_PX)))
         .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(52)
+        .x_label_area_size(52)
+        .y_label_area_size(72)
         .build_cartesian_2d(x_range.clone(), 0.0..max_loss.max(1e-3))
         .map_err(plot_error(path))?;
     chart
@@ -76,6 +96,8 @@ fn draw_training_curves(summary: &Summary, path: &Path, svg: &mut String) -> Res
         .y_desc("cross-entropy (nats)")
         .x_labels(summary.history.len().max(1))
         .x_label_formatter(&|x| format!("{x:.0}"))
+        .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+        .label_style((FONT, font_size(TICK_LABEL_PX)))
         .draw()
         .map_err(plot_error(path))?;
     let series = |select: fn(&crate::train::EpochMetrics) -> f64| {
@@ -88,11 +110,12 @@ fn draw_training_curves(summary: &Summary, path: &Path, svg: &mut String) -> Res
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
             .map_err(plot_error(path))?
             .label(label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 22, y)], color.stroke_width(2)));
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled()))).map_err(plot_error(path))?;
     }
     chart
         .configure_series_labels()
+        .label_font((FONT, font_size(LEGEND_PX)))
         .border_style(BLACK)
         .background_style(WHITE)
         .position(SeriesLabelPosition::UpperRight)
@@ -103,10 +126,10 @@ fn draw_training_curves(summary: &Summary, path: &Path, svg: &mut String) -> Res
     let min_accuracy = accuracies.fold(1.0_f64, f64::min) * 100.0;
     let lower = (min_accuracy - 1.0).floor().max(0.0);
     let mut chart = ChartBuilder::on(&right)
-        .caption("Accuracy per epoch", (FONT, 18))
+        .caption("Accuracy per epoch", (FONT, font_size(TITLE_PX)))
         .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(52)
+        .x_label_area_size(52)
+        .y_label_area_size(72)
         .build_cartesian_2d(x_range, lower..100.0)
         .map_err(plot_error(path))?;
     chart
@@ -115,6 +138,8 @@ fn draw_training_curves(summary: &Summary, path: &Path, svg: &mut String) -> Res
         .y_desc("accuracy (%)")
         .x_labels(summary.history.len().max(1))
         .x_label_formatter(&|x| format!("{x:.0}"))
+        .axis_desc_style((FONT, font_size(AXIS_DESC_PX)))
+        .label_style((FONT, font_size(TICK_LABEL_PX)))
         .draw()
         .map_err(plot_error(path))?;
     for (label, color, points) in [
@@ -125,11 +150,12 @@ fn draw_training_curves(summary: &Summary, path: &Path, svg: &mut String) -> Res
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
             .map_err(plot_error(path))?
             .label(label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 22, y)], color.stroke_width(2)));
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled()))).map_err(plot_error(path))?;
     }
     chart
         .configure_series_labels()
+        .label_font((FONT, font_size(LEGEND_PX)))
         .border_style(BLACK)
         .background_style(WHITE)
         .position(SeriesLabelPosition::LowerRight)
@@ -150,19 +176,23 @@ const GRAY_LEVELS: u8 = 16;
 /// a red frame and a red label.
 fn draw_digit_grid(summary: &Summary, path: &Path, svg: &mut String) -> Result<()> {
     const COLUMNS: i32 = 5;
-    const CELL_WIDTH: i32 = 28 * PIXEL + 24;
-    const CELL_HEIGHT: i32 = 28 * PIXEL + 40;
-    const TOP: i32 = 40;
+    const CELL_WIDTH: i32 = WIDTH as i32 / COLUMNS;
+    const IMAGE: i32 = 28 * PIXEL;
+    /// Room under each image for its caption.
+    const CELL_HEIGHT: i32 = IMAGE + 36;
+    const TOP: i32 = 48;
     let rows = (summary.digits.len() as i32 + COLUMNS - 1) / COLUMNS;
-    let size = ((COLUMNS * CELL_WIDTH) as u32, (TOP + rows.max(1) * CELL_HEIGHT) as u32);
+    let size = (WIDTH, (TOP + rows.max(1) * CELL_HEIGHT) as u32);
 
     let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE).map_err(plot_error(path))?;
     let title = "Test digits: prediction / truth (mistakes in red)";
-    root.draw(&Text::new(title, (12, 12), (FONT, 18).into_font())).map_err(plot_error(path))?;
+    let title_style = TextStyle::from((FONT, font_size(TITLE_PX)).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+    root.draw(&Text::new(title, (WIDTH as i32 / 2, 14), title_style)).map_err(plot_error(path))?;
 
     for (position, digit) in summary.digits.iter().enumerate() {
-        let left = (position as i32 % COLUMNS) * CELL_WIDTH + 12;
+        let centre = (position as i32 % COLUMNS) * CELL_WIDTH + CELL_WIDTH / 2;
+        let left = centre - IMAGE / 2;
         let top = TOP + (position as i32 / COLUMNS) * CELL_HEIGHT;
         let mistake = digit.label != digit.prediction;
 
@@ -187,14 +217,16 @@ fn draw_digit_grid(summary: &Summary, path: &Path, svg: &mut String) -> Result<(
         }
 
         let frame_color = if mistake { MISTAKE_COLOR } else { RGBColor(190, 190, 190) };
-        let frame = [(left - 1, top - 1), (left + 28 * PIXEL + 1, top + 28 * PIXEL + 1)];
+        let frame = [(left - 1, top - 1), (left + IMAGE + 1, top + IMAGE + 1)];
         root.draw(&Rectangle::new(frame, frame_color.stroke_width(if mistake { 3 } else { 1 })))
             .map_err(plot_error(path))?;
 
         let caption = format!("{} / {}  (#{})", digit.prediction, digit.label, digit.index);
         let text_color = if mistake { MISTAKE_COLOR } else { BLACK };
-        let font = (FONT, 15).into_font().color(&text_color);
-        root.draw(&Text::new(caption, (left, top + 28 * PIXEL + 8), font)).map_err(plot_error(path))?;
+        let style = TextStyle::from((FONT, font_size(CAPTION_PX)).into_font())
+            .color(&text_color)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        root.draw(&Text::new(caption, (centre, top + IMAGE + 8), style)).map_err(plot_error(path))?;
     }
     root.present().map_err(plot_error(path))?;
     Ok(())
@@ -203,31 +235,36 @@ fn draw_digit_grid(summary: &Summary, path: &Path, svg: &mut String) -> Result<(
 /// Draws the 10 × 10 confusion matrix of the test set, shaded on a log scale so
 /// that single mistakes stay visible next to diagonals of about 1000.
 fn draw_confusion_matrix(summary: &Summary, path: &Path, svg: &mut String) -> Result<()> {
-    const CELL: i32 = 48;
-    const LEFT: i32 = 80;
-    const TOP: i32 = 80;
+    const CELL: i32 = 60;
+    const TOP: i32 = 108;
+    const BOTTOM: i32 = 20;
     let classes = summary.confusion.len() as i32;
-    let size = ((LEFT + classes * CELL + 20) as u32, (TOP + classes * CELL + 20) as u32);
+    // The matrix is centred in the figure, with the row labels to its left.
+    let left = (WIDTH as i32 - classes * CELL) / 2;
+    let size = (WIDTH, (TOP + classes * CELL + BOTTOM) as u32);
 
     let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE).map_err(plot_error(path))?;
+    let centred = Pos::new(HPos::Center, VPos::Center);
     let title = format!("Confusion matrix, {} test digits", summary.test_examples);
-    root.draw(&Text::new(title, (12, 10), (FONT, 18).into_font())).map_err(plot_error(path))?;
-    let axis_font = (FONT, 15).into_font();
-    root.draw(&Text::new("predicted class", (LEFT + classes * CELL / 2 - 50, 36), axis_font.clone()))
+    let title_style = TextStyle::from((FONT, font_size(TITLE_PX)).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+    root.draw(&Text::new(title, (WIDTH as i32 / 2, 14), title_style)).map_err(plot_error(path))?;
+
+    let axis_desc = TextStyle::from((FONT, font_size(AXIS_DESC_PX)).into_font()).pos(centred);
+    let tick = TextStyle::from((FONT, font_size(TICK_LABEL_PX)).into_font()).pos(centred);
+    let middle_y = TOP + classes * CELL / 2;
+    root.draw(&Text::new("predicted class", (left + classes * CELL / 2, TOP - 44), axis_desc.clone()))
         .map_err(plot_error(path))?;
-    root.draw(&Text::new("true", (12, TOP + classes * CELL / 2 - 16), axis_font.clone())).map_err(plot_error(path))?;
-    root.draw(&Text::new("class", (12, TOP + classes * CELL / 2 + 2), axis_font.clone())).map_err(plot_error(path))?;
+    root.draw(&Text::new("true class", (left - 70, middle_y), axis_desc)).map_err(plot_error(path))?;
 
     let max = summary.confusion.iter().flatten().copied().max().unwrap_or(1).max(1);
     for (truth, row) in summary.confusion.iter().enumerate() {
         let y = TOP + truth as i32 * CELL;
-        root.draw(&Text::new(truth.to_string(), (LEFT - 18, y + CELL / 2 - 7), axis_font.clone()))
-            .map_err(plot_error(path))?;
+        root.draw(&Text::new(truth.to_string(), (left - 18, y + CELL / 2), tick.clone())).map_err(plot_error(path))?;
         for (predicted, &count) in row.iter().enumerate() {
-            let x = LEFT + predicted as i32 * CELL;
+            let x = left + predicted as i32 * CELL;
             if truth == 0 {
-                root.draw(&Text::new(predicted.to_string(), (x + CELL / 2 - 4, TOP - 20), axis_font.clone()))
+                root.draw(&Text::new(predicted.to_string(), (x + CELL / 2, TOP - 16), tick.clone()))
                     .map_err(plot_error(path))?;
             }
             let shade = if count == 0 { 0.0 } else { (1.0 + f64::from(count)).ln() / (1.0 + f64::from(max)).ln() };
@@ -240,11 +277,9 @@ fn draw_confusion_matrix(summary: &Summary, path: &Path, svg: &mut String) -> Re
             root.draw(&Rectangle::new([(x, y), (x + CELL, y + CELL)], RGBColor(220, 220, 220).stroke_width(1)))
                 .map_err(plot_error(path))?;
             if count > 0 {
-                let text = count.to_string();
-                let offset = 4 * text.len() as i32;
                 let color = if shade > 0.7 { WHITE } else { BLACK };
-                let font = (FONT, 14).into_font().color(&color);
-                root.draw(&Text::new(text, (x + CELL / 2 - offset, y + CELL / 2 - 7), font))
+                let style = TextStyle::from((FONT, font_size(COUNT_PX)).into_font()).color(&color).pos(centred);
+                root.draw(&Text::new(count.to_string(), (x + CELL / 2, y + CELL / 2), style))
                     .map_err(plot_error(path))?;
             }
         }
