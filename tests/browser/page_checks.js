@@ -79,8 +79,8 @@ function checkDelimiters(main, problems) {
     const block = parent.closest('p, li, td, th, h1, h2, h3, h4, h5, h6, blockquote, figcaption, dd, dt') || parent;
     blocks.set(block, (blocks.get(block) || '') + node.textContent);
   }
-  // A `$` right before an amount that ends at a space or punctuation is a
-  // price written `\$2` in the Markdown; any other `$` opens or closes TeX.
+  // A `$` before an amount that ends at a space or punctuation is a price,
+  // written `\$2` in the Markdown. Any other `$` opens or closes TeX.
   const price = /\$\d+(?:[.,]\d+)*(?=$|[\s.,;:!?)])/g;
   for (const text of blocks.values()) {
     if (text.replace(price, '').includes('$')) {

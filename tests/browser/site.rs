@@ -153,7 +153,7 @@ fn first_page_with(dir: &Path, pages: &[String], needle: &str) -> anyhow::Result
     bail!("no page of the book contains `{needle}`, so there is nothing to damage")
 }
 
-/// The address of the first figure in `html`, from `<img src="figures/…">`.
+/// Returns the address of the first figure in `html`, from `<img src="figures/…">`.
 fn first_figure(html: &str) -> Option<&str> {
     let start = html.find("<img src=\"figures/")? + "<img src=\"".len();
     let end = start + html[start..].find('"')?;

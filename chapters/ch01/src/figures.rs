@@ -7,37 +7,20 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use figstyle::{font_size, AXIS_DESC_PX, COLUMN_WIDTH, FONT, LEGEND_PX, TICK_LABEL_PX, TITLE_PX};
 use numfmt::num;
 use plotters::prelude::*;
 
 use crate::regression::{self, X, Y};
 use crate::{mse, mse_gradient, predict, PREDICTIONS, TARGETS};
 
-/// Width and height of every figure, in pixels. The book shows figures at
-/// the 880 px width of its text column, so they are drawn at that width and
-/// the browser does not rescale them.
-const SIZE: (u32, u32) = (880, 540);
-
-/// Font of titles, axis descriptions and legends. Without plotters' `ttf`
-/// feature the SVG names the family and the browser picks the face.
-const FONT: &str = "sans-serif";
-
-/// Font sizes in CSS pixels, next to the book's 16 px body text.
-const TITLE_PX: f64 = 18.0;
-const AXIS_DESC_PX: f64 = 16.0;
-const TICK_LABEL_PX: f64 = 14.0;
-const LEGEND_PX: f64 = 15.0;
+/// Width and height of every figure, in pixels.
+const SIZE: (u32, u32) = (COLUMN_WIDTH, 540);
 
 /// Number of line segments of a drawn curve, about 13 px each. The SVG
 /// backend rounds every point to whole pixels, so much shorter segments would
 /// each bend the curve visibly.
 const CURVE_SEGMENTS: usize = 60;
-
-/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
-/// font of size s as `font-size="s / 1.24"`.
-fn font_size(css_px: f64) -> f64 {
-    css_px * 1.24
-}
 
 /// Writes the chapter's figures into `dir`, creating it if needed, and
 /// returns their paths.

@@ -8,26 +8,16 @@
 
 use std::path::{Path, PathBuf};
 
+use figstyle::{font_size, spaced_in_pixels, AXIS_DESC_PX, COLUMN_WIDTH, FONT, LEGEND_PX, TICK_LABEL_PX, TITLE_PX};
 use plotters::prelude::*;
 
 use crate::{circulated, examples, softmax_with_temperature};
 
-/// Size of every figure in pixels. The book shows figures at the 880 px
-/// width of its text column, so they are drawn at that width and the browser
-/// does not rescale them.
-const SIZE: (u32, u32) = (880, 520);
+/// Size of every figure in pixels.
+const SIZE: (u32, u32) = (COLUMN_WIDTH, 520);
 
-const FONT: &str = "sans-serif";
-
-/// Font sizes in CSS pixels, next to the book's 16 px body text.
-const TITLE_PX: f64 = 18.0;
-const AXIS_DESC_PX: f64 = 16.0;
-const TICK_LABEL_PX: f64 = 14.0;
-const LEGEND_PX: f64 = 15.0;
-
-/// Shortest line segment of a drawn curve, in pixels. The SVG backend rounds
-/// every point to whole pixels, so shorter segments would each bend the
-/// curve visibly.
+/// Shortest line segment of a drawn curve, in pixels, for
+/// [`spaced_in_pixels`].
 const MIN_SEGMENT_PX: i32 = 8;
 
 /// One color per series, dark enough to read on white.
@@ -45,12 +35,6 @@ pub fn write_figures(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(vec![negative_log, temperature])
 }
 
-/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
-/// font of size s as `font-size="s / 1.24"`.
-fn font_size(css_px: f64) -> f64 {
-    css_px * 1.24
-}
-
 /// Returns n + 1 points (p, −log_b p) for p from b^(−y_max) to 1, evenly
 /// spaced in p, so the curve starts where it enters the plot.
 fn negative_log_curve(base: f64, y_max: f64, n: usize) -> Vec<(f64, f64)> {
@@ -61,30 +45,6 @@ fn negative_log_curve(base: f64, y_max: f64, n: usize) -> Vec<(f64, f64)> {
             (p, -p.log(base))
         })
         .collect()
-}
-
-/// Keeps the first and last of `points` and each point in between that lies
-/// at least [`MIN_SEGMENT_PX`] from the previous kept one, measured after
-/// `to_pixel` maps it into the figure.
-fn spaced_in_pixels(points: &[(f64, f64)], to_pixel: impl Fn(&(f64, f64)) -> (i32, i32)) -> Vec<(f64, f64)> {
-    let Some((&last, rest)) = points.split_last() else {
-        return Vec::new();
-    };
-    let mut kept: Vec<(f64, f64)> = Vec::new();
-    let mut previous: Option<(i32, i32)> = None;
-    for point in rest {
-        let pixel = to_pixel(point);
-        let far_enough = previous.is_none_or(|(x, y)| {
-            let (dx, dy) = (pixel.0 - x, pixel.1 - y);
-            dx * dx + dy * dy >= MIN_SEGMENT_PX * MIN_SEGMENT_PX
-        });
-        if far_enough {
-            kept.push(*point);
-            previous = Some(pixel);
-        }
-    }
-    kept.push(last);
-    kept
 }
 
 fn write_negative_log(path: &Path) -> anyhow::Result<()> {
@@ -109,7 +69,8 @@ fn write_negative_log(path: &Path) -> anyhow::Result<()> {
 
     for (color, base, label) in [(COLORS[0], std::f64::consts::E, "-ln p (nats)"), (COLORS[1], 2.0, "-log₂ p (bits)")]
     {
-        let curve = spaced_in_pixels(&negative_log_curve(base, y_max, 4000), |p| chart.backend_coord(p));
+        let curve =
+            spaced_in_pixels(&negative_log_curve(base, y_max, 4000), MIN_SEGMENT_PX, |p| chart.backend_coord(p));
         chart
             .draw_series(LineSeries::new(curve, color.stroke_width(2)))?
             .label(label)

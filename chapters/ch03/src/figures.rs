@@ -10,6 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use figstyle::{font_size, spaced_in_pixels, AXIS_DESC_PX, COLUMN_WIDTH, FONT, LEGEND_PX, TICK_LABEL_PX};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -60,35 +61,24 @@ const PALETTE: [RGBColor; 5] = [
     RGBColor(148, 103, 189),
 ];
 const CONTOUR_COLOR: RGBColor = RGBColor(190, 190, 190);
-const FONT: &str = "sans-serif";
 
-/// Sizes of the two figures in pixels. The book shows figures at the 880 px
-/// width of its text column, so they are drawn at that width and the browser
-/// does not rescale them.
-const TRAJECTORIES_SIZE: (u32, u32) = (880, 580);
-const LOSS_SIZE: (u32, u32) = (880, 520);
+/// Sizes of the two figures in pixels.
+const TRAJECTORIES_SIZE: (u32, u32) = (COLUMN_WIDTH, 580);
+const LOSS_SIZE: (u32, u32) = (COLUMN_WIDTH, 520);
 
 /// Height of the strip under the two contour panels that contains their
 /// shared legend, in pixels.
 const LEGEND_STRIP_PX: u32 = 76;
 
-/// Font sizes in CSS pixels, next to the book's 16 px body text.
+/// Title size in CSS pixels, a pixel under the other chapters' so that the
+/// two panel titles fit their half of the column.
 const TITLE_PX: f64 = 17.0;
-const AXIS_DESC_PX: f64 = 16.0;
-const TICK_LABEL_PX: f64 = 14.0;
-const LEGEND_PX: f64 = 15.0;
 
 /// Shortest segment of a drawn contour, in pixels. The SVG backend rounds
 /// every point to whole pixels, so much shorter segments would each bend
 /// the ellipse visibly, and much longer ones would show as corners on the
 /// smallest ellipse.
 const MIN_SEGMENT_PX: i32 = 6;
-
-/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
-/// font of size s as `font-size="s / 1.24"`.
-fn font_size(css_px: f64) -> f64 {
-    css_px * 1.24
-}
 
 /// Writes the chapter's figures into `dir` (created when missing) and returns
 /// their paths.
@@ -186,7 +176,7 @@ fn draw_contour_panel(
     // so only the arcs inside the window are drawn.
     for level in CONTOUR_LEVELS {
         for arc in arcs_inside_window(&contour(bowl, level)) {
-            let arc = spaced_in_pixels(&arc, |p| chart.backend_coord(p));
+            let arc = spaced_in_pixels(&arc, MIN_SEGMENT_PX, |p| chart.backend_coord(p));
             chart.draw_series(LineSeries::new(arc, CONTOUR_COLOR))?;
         }
     }
@@ -258,30 +248,6 @@ fn arcs_inside_window(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
         arcs.push(current);
     }
     arcs
-}
-
-/// Keeps the first and last of `points` and each point in between that lies
-/// at least [`MIN_SEGMENT_PX`] from the previous kept one, measured after
-/// `to_pixel` maps it into the figure.
-fn spaced_in_pixels(points: &[(f64, f64)], to_pixel: impl Fn(&(f64, f64)) -> (i32, i32)) -> Vec<(f64, f64)> {
-    let Some((&last, rest)) = points.split_last() else {
-        return Vec::new();
-    };
-    let mut kept: Vec<(f64, f64)> = Vec::new();
-    let mut previous: Option<(i32, i32)> = None;
-    for point in rest {
-        let pixel = to_pixel(point);
-        let far_enough = previous.is_none_or(|(x, y)| {
-            let (dx, dy) = (pixel.0 - x, pixel.1 - y);
-            dx * dx + dy * dy >= MIN_SEGMENT_PX * MIN_SEGMENT_PX
-        });
-        if far_enough {
-            kept.push(*point);
-            previous = Some(pixel);
-        }
-    }
-    kept.push(last);
-    kept
 }
 
 /// Points of the contour L(θ) = `level`: the ellipse

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use figstyle::{font_size, AXIS_DESC_PX, COLUMN_WIDTH as WIDTH, FONT, TICK_LABEL_PX, TITLE_PX};
 use numfmt::num;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -59,29 +60,14 @@ pub fn write_figures(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(vec![write_computation_graph(dir)?, write_gradient_check(dir)?])
 }
 
-/// Width of both figures in pixels. The book shows figures at the 880 px
-/// width of its text column, so they are drawn at that width and the browser
-/// does not rescale them.
-const WIDTH: u32 = 880;
-
-const FONT: &str = "sans-serif";
-
-/// Font sizes in CSS pixels, next to the book's 16 px body text.
-const TITLE_PX: f64 = 18.0;
+/// Font sizes of the computation graph in CSS pixels, next to the book's
+/// 16 px body text.
 const NODE_NAME_PX: f64 = 18.0;
-const AXIS_DESC_PX: f64 = 16.0;
 const EDGE_LABEL_PX: f64 = 16.0;
 const VALUE_PX: f64 = 15.0;
-const TICK_LABEL_PX: f64 = 14.0;
 
 /// Radius of a node of the computation graph, in pixels.
 const NODE_RADIUS: i32 = 24;
-
-/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
-/// font of size s as `font-size="s / 1.24"`.
-fn font_size(css_px: f64) -> f64 {
-    css_px * 1.24
-}
 
 /// Pixel position of a node in the computation graph.
 type Point = (i32, i32);

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use figstyle::{font_size, AXIS_DESC_PX, COLUMN_WIDTH as WIDTH, FONT, LEGEND_PX, TICK_LABEL_PX, TITLE_PX};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -15,26 +16,10 @@ use crate::summary::Summary;
 /// File names of the figures, in the order [`write_summary_figures`] returns them.
 pub const FIGURE_NAMES: [&str; 3] = ["ch05-training-curves.svg", "ch05-test-digits.svg", "ch05-confusion-matrix.svg"];
 
-/// Width of every figure in pixels. The book shows figures at the 880 px
-/// width of its text column, so they are drawn at that width and the browser
-/// does not rescale them.
-const WIDTH: u32 = 880;
-
-const FONT: &str = "sans-serif";
-
-/// Font sizes in CSS pixels, next to the book's 16 px body text.
-const TITLE_PX: f64 = 18.0;
-const AXIS_DESC_PX: f64 = 16.0;
-const LEGEND_PX: f64 = 15.0;
+/// Font sizes of the digit captions and the confusion counts in CSS pixels.
 const CAPTION_PX: f64 = 15.0;
-const TICK_LABEL_PX: f64 = 14.0;
 const COUNT_PX: f64 = 14.0;
 
-/// Converts CSS pixels to a plotters font size. plotters-svg 0.3.7 writes a
-/// font of size s as `font-size="s / 1.24"`.
-fn font_size(css_px: f64) -> f64 {
-    css_px * 1.24
-}
 const TRAIN_COLOR: RGBColor = RGBColor(31, 119, 180);
 const TEST_COLOR: RGBColor = RGBColor(214, 39, 40);
 const MISTAKE_COLOR: RGBColor = RGBColor(200, 0, 0);

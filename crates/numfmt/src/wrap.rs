@@ -75,6 +75,7 @@ mod tests {
         assert_eq!(lines.len(), 2, "{out}");
         assert!(lines.iter().all(|line| line.chars().count() <= MAX_LINE_CHARS), "{out}");
         assert!(lines[1].starts_with("  "), "{out}");
-        assert!(out.contains("[0.3, 0.8]") && out.contains("(3, 1)"), "{out}");
+        assert!(out.contains("[0.3, 0.8]"), "{out}");
+        assert!(out.contains("(3, 1)"), "{out}");
     }
 }
