@@ -101,42 +101,87 @@ fn loss_equals_candle_nn_cross_entropy() {
     assert!((ours - theirs).abs() < 1e-12, "{ours} vs {theirs}");
 }
 
+/// The parameters of the small model in chapter 4's layout: W as
+/// [outputs, inputs] matrices and b as vectors.
+#[derive(Clone)]
+struct Ch04Parameters {
+    w1: DMatrix<f64>,
+    b1: DVector<f64>,
+    w2: DMatrix<f64>,
+    b2: DVector<f64>,
+}
+
+impl Ch04Parameters {
+    /// Converts Candle's values, with W stored [inputs, outputs] row by row.
+    fn from_candle([w1, b1, w2, b2]: [Vec<f64>; 4], hidden: usize) -> Self {
+        Self {
+            w1: ch04_weights(&w1, INPUTS, hidden),
+            b1: DVector::from_vec(b1),
+            w2: ch04_weights(&w2, hidden, CLASSES),
+            b2: DVector::from_vec(b2),
+        }
+    }
+
+    /// Returns the forward pass of one image: z⁽¹⁾, h = ReLU(z⁽¹⁾) and ŷ.
+    fn forward(&self, image: &[f64]) -> (DVector<f64>, DVector<f64>, DVector<f64>) {
+        let x = DVector::from_column_slice(image);
+        let z1 = ch04::pre_activation(&self.w1, &self.b1, &x).unwrap();
+        let h = z1.map(|z| z.max(0.0));
+        let z2 = ch04::pre_activation(&self.w2, &self.b2, &h).unwrap();
+        let y_hat = DVector::from_vec(ch02::softmax(z2.as_slice()).unwrap());
+        (z1, h, y_hat)
+    }
+
+    /// Returns the batch loss, the mean cross-entropy over the examples.
+    fn batch_loss(&self, pixels: &[f64], labels: &[u32]) -> f64 {
+        let losses = pixels.chunks(INPUTS).zip(labels).map(|(image, &label)| {
+            let (_, _, y_hat) = self.forward(image);
+            ch02::cross_entropy(&one_hot(label), y_hat.map(f64::ln).as_slice()).unwrap()
+        });
+        losses.sum::<f64>() / labels.len() as f64
+    }
+
+    /// Returns the batch loss's gradients [∂L/∂W₁, ∂L/∂b₁, ∂L/∂W₂, ∂L/∂b₂]
+    /// from chapter 4's backward pass, one example at a time, with ReLU in
+    /// place of the sigmoid: δ⁽²⁾ through the loss and the softmax Jacobian,
+    /// δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ ReLU′(z⁽¹⁾), and ∂L/∂W = δ xᵀ. The batch loss is
+    /// the mean of the examples' losses, so its gradients are the means too.
+    fn batch_gradients(
+        &self,
+        pixels: &[f64],
+        labels: &[u32],
+    ) -> (DMatrix<f64>, DVector<f64>, DMatrix<f64>, DVector<f64>) {
+        let batch = labels.len() as f64;
+        let mut dl_dw1 = DMatrix::zeros(self.w1.nrows(), INPUTS);
+        let mut dl_db1 = DVector::zeros(self.b1.len());
+        let mut dl_dw2 = DMatrix::zeros(CLASSES, self.w2.ncols());
+        let mut dl_db2 = DVector::zeros(CLASSES);
+        for (image, &label) in pixels.chunks(INPUTS).zip(labels) {
+            let x = DVector::from_column_slice(image);
+            let t = DVector::from_vec(one_hot(label));
+            let (z1, h, y_hat) = self.forward(image);
+
+            let dl_dy_hat = loss_gradient(Loss::CrossEntropy, &t, &y_hat).unwrap();
+            let delta2 = DVector::from_vec(ch02::softmax_backward(y_hat.as_slice(), dl_dy_hat.as_slice()).unwrap());
+            let dl_dh = self.w2.transpose() * &delta2;
+            let delta1 = dl_dh.component_mul(&z1.map(|z| if z > 0.0 { 1.0 } else { 0.0 }));
+
+            dl_dw1 += ch04::weight_gradient(&delta1, &x) / batch;
+            dl_db1 += &delta1 / batch;
+            dl_dw2 += ch04::weight_gradient(&delta2, &h) / batch;
+            dl_db2 += &delta2 / batch;
+        }
+        (dl_dw1, dl_db1, dl_dw2, dl_db2)
+    }
+}
+
 #[test]
 fn gradients_match_ch04_backprop() {
     const B: usize = 4;
     const H: usize = 8;
     let (pixels, labels) = subset_batch(B);
-    let (model, [w1, b1, w2, b2]) = small_model(H, 3);
-    let (w1, w2) = (ch04_weights(&w1, INPUTS, H), ch04_weights(&w2, H, CLASSES));
-    let (b1, b2) = (DVector::from_vec(b1), DVector::from_vec(b2));
-
-    // Chapter 4's backward pass, one example at a time, with ReLU in place of
-    // the sigmoid: δ⁽²⁾ through the loss and the softmax Jacobian,
-    // δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ ReLU′(z⁽¹⁾), and ∂L/∂W = δ xᵀ. The batch loss is
-    // the mean of the examples' losses, so its gradients are the means too.
-    let mut dl_dw1 = DMatrix::zeros(H, INPUTS);
-    let mut dl_db1 = DVector::zeros(H);
-    let mut dl_dw2 = DMatrix::zeros(CLASSES, H);
-    let mut dl_db2 = DVector::zeros(CLASSES);
-    for (image, &label) in pixels.chunks(INPUTS).zip(&labels) {
-        let x = DVector::from_column_slice(image);
-        let t = DVector::from_vec(one_hot(label));
-
-        let z1 = ch04::pre_activation(&w1, &b1, &x).unwrap();
-        let h = z1.map(|z| z.max(0.0));
-        let z2 = ch04::pre_activation(&w2, &b2, &h).unwrap();
-        let y_hat = DVector::from_vec(ch02::softmax(z2.as_slice()).unwrap());
-
-        let dl_dy_hat = loss_gradient(Loss::CrossEntropy, &t, &y_hat).unwrap();
-        let delta2 = DVector::from_vec(ch02::softmax_backward(y_hat.as_slice(), dl_dy_hat.as_slice()).unwrap());
-        let dl_dh = w2.transpose() * &delta2;
-        let delta1 = dl_dh.component_mul(&z1.map(|z| if z > 0.0 { 1.0 } else { 0.0 }));
-
-        dl_dw1 += ch04::weight_gradient(&delta1, &x) / B as f64;
-        dl_db1 += &delta1 / B as f64;
-        dl_dw2 += ch04::weight_gradient(&delta2, &h) / B as f64;
-        dl_db2 += &delta2 / B as f64;
-    }
+    let (model, values) = small_model(H, 3);
+    let (dl_dw1, dl_db1, dl_dw2, dl_db2) = Ch04Parameters::from_candle(values, H).batch_gradients(&pixels, &labels);
 
     let (x, y) = tensors(&pixels, &labels);
     let grads = cross_entropy(&model.forward(&x).unwrap(), &y).unwrap().backward().unwrap();
@@ -150,6 +195,44 @@ fn gradients_match_ch04_backprop() {
     assert!(max_abs_difference(dl_db1.as_slice(), &candle(&model.b1)) < 1e-12, "∂L/∂b₁ differs");
     assert!(max_abs_difference(dl_dw2.as_slice(), &candle(&model.w2)) < 1e-12, "∂L/∂W₂ differs");
     assert!(max_abs_difference(dl_db2.as_slice(), &candle(&model.b2)) < 1e-12, "∂L/∂b₂ differs");
+}
+
+/// Asserts that `analytic` matches central differences of `loss_with`, the
+/// batch loss as a function of one parameter block's flat `values`.
+fn assert_matches_finite_differences(name: &str, analytic: &[f64], values: &[f64], loss_with: impl Fn(&[f64]) -> f64) {
+    let numeric = gradcheck::central_difference(loss_with, values, 1e-6);
+    for (index, (a, n)) in analytic.iter().zip(&numeric).enumerate() {
+        let error = (a - n).abs() / a.abs().max(1e-3);
+        assert!(error < 1e-6, "{name}[{index}]: backward pass {a}, central difference {n}");
+    }
+}
+
+#[test]
+fn batch_gradients_match_finite_differences() {
+    const B: usize = 4;
+    const H: usize = 8;
+    let (pixels, labels) = subset_batch(B);
+    let (_, values) = small_model(H, 3);
+    let parameters = Ch04Parameters::from_candle(values, H);
+    let (dl_dw1, dl_db1, dl_dw2, dl_db2) = parameters.batch_gradients(&pixels, &labels);
+    let loss = |changed: &dyn Fn(&mut Ch04Parameters)| {
+        let mut copy = parameters.clone();
+        changed(&mut copy);
+        copy.batch_loss(&pixels, &labels)
+    };
+
+    assert_matches_finite_differences("∂L/∂W₁", dl_dw1.as_slice(), parameters.w1.as_slice(), |w| {
+        loss(&|p| p.w1.copy_from_slice(w))
+    });
+    assert_matches_finite_differences("∂L/∂b₁", dl_db1.as_slice(), parameters.b1.as_slice(), |b| {
+        loss(&|p| p.b1.copy_from_slice(b))
+    });
+    assert_matches_finite_differences("∂L/∂W₂", dl_dw2.as_slice(), parameters.w2.as_slice(), |w| {
+        loss(&|p| p.w2.copy_from_slice(w))
+    });
+    assert_matches_finite_differences("∂L/∂b₂", dl_db2.as_slice(), parameters.b2.as_slice(), |b| {
+        loss(&|p| p.b2.copy_from_slice(b))
+    });
 }
 
 #[test]
